@@ -51,6 +51,12 @@ internal sealed class Request
     /// <summary>Whether prefix-cache hits are ignored (prompt log-probabilities need every prompt position computed).</summary>
     public bool SkipPrefixCache { get; init; }
 
+    /// <summary>Top log-probabilities wanted per prompt token, or <see langword="null"/> when none are.</summary>
+    public int? NumPromptLogprobs { get; init; }
+
+    /// <summary>Whether every prompt position's log-probabilities have been computed (a recompute skips them).</summary>
+    public bool PromptLogprobsComplete { get; set; }
+
     /// <summary>A sibling whose prefill this request waits for, so that it can reuse the prompt's cached blocks (n &gt; 1).</summary>
     public Request? PrefillLeader { get; init; }
 
