@@ -26,7 +26,7 @@ internal static class Filters
         ["safe"] = (_, v, _) => v,
         ["list"] = (_, v, _) => new JinjaList([.. v.Iterate()]),
         ["items"] = Items,
-        ["attr"] = (_, v, a) => v.GetAttribute(a.Require(0, "name", "attr").ToStr()),
+        ["attr"] = Attr,
         ["tojson"] = ToJson,
         ["pprint"] = (_, v, _) => JinjaString.Of(v.ToRepr()),
         ["trim"] = StringFilters.Trim,
@@ -174,6 +174,17 @@ internal static class Filters
         JinjaUndefined => new JinjaList([]),
         _ => throw new TemplateError($"Can only get item pairs from a mapping, not {value.TypeName}"),
     };
+
+    // Jinja's attr looks up a Python attribute only, never an item: on a dict that is a method or undefined.
+    private static JinjaValue Attr(Interpreter interpreter, JinjaValue value, Arguments args)
+    {
+        var name = args.Require(0, "name", "attr").ToStr();
+        if (value is JinjaDict dict)
+        {
+            return (JinjaValue?)CollectionMethods.TryBindDict(dict, name) ?? JinjaUndefined.MissingAttribute(dict, name);
+        }
+        return value.GetAttribute(name);
+    }
 
     // Hugging Face's signature: tojson(x, ensure_ascii=False, indent=None, separators=None, sort_keys=False).
     private static JinjaValue ToJson(Interpreter interpreter, JinjaValue value, Arguments args)
