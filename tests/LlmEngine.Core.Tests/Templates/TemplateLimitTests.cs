@@ -69,14 +69,22 @@ public class TemplateLimitTests
     [Test]
     public void DeeplyNestedSource_IsASyntaxErrorNotACrash()
     {
-        var source = "{{ " + new string('(', 100_000) + "1" + new string(')', 100_000) + " }}";
+        var source = "{{ " + new string('(', 1000) + "1" + new string(')', 1000) + " }}";
         Assert.Throws<TemplateSyntaxException>(() => ChatTemplate.Parse(source));
+    }
+
+    [Test]
+    public void ThousandsOfUnaryOperators_AreASyntaxErrorNotACrash()
+    {
+        var source = "{{ " + string.Concat(Enumerable.Repeat("- ", 200_000)) + "1 }}";
+        var e = Assert.Throws<TemplateSyntaxException>(() => ChatTemplate.Parse(source));
+        Assert.That(e!.Problem, Does.Contain("nests too deeply"));
     }
 
     [Test]
     public void DeeplyNestedBlocks_AreASyntaxErrorNotACrash()
     {
-        var source = string.Concat(Enumerable.Repeat("{% if true %}", 100_000)) + string.Concat(Enumerable.Repeat("{% endif %}", 100_000));
+        var source = string.Concat(Enumerable.Repeat("{% if true %}", 1000)) + string.Concat(Enumerable.Repeat("{% endif %}", 1000));
         Assert.Throws<TemplateSyntaxException>(() => ChatTemplate.Parse(source));
     }
 }

@@ -143,6 +143,10 @@ internal sealed partial class Parser
             throw Fail("tag name expected", token);
         }
         _tagStack.Add(token.Value);
+        if (_tagStack.Count > Lexer.MaxNesting)
+        {
+            throw Fail($"the template nests blocks deeper than {Lexer.MaxNesting} levels", token);
+        }
         try
         {
             switch (token.Value)
