@@ -31,6 +31,17 @@ public class SpecialTokenTests
     }
 
     [Test]
+    public void LongInputWithManySpecialTokensTokenizesEveryOccurrence()
+    {
+        var tokenizer = VocabTestCases.Tokenizer("phi-3");
+        int user = tokenizer.GetTokenId("<|user|>")!.Value;
+        string text = string.Concat(Enumerable.Repeat("<|user|>\nHi there, how are you?<|end|>\n", 5000));
+        int[] ids = tokenizer.Encode(text, addSpecialTokens: false);
+        Assert.That(ids.Count(id => id == user), Is.EqualTo(5000));
+        Assert.That(tokenizer.Decode(tokenizer.Encode(text, addSpecialTokens: false, parseSpecialTokens: false)), Is.EqualTo(text));
+    }
+
+    [Test]
     public void EndOfGenerationIncludesEosAndEndOfTurnMarkers()
     {
         var phi3 = VocabTestCases.Tokenizer("phi-3");
