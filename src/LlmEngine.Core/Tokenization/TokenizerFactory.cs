@@ -1,5 +1,6 @@
 using LlmEngine.Models;
 using LlmEngine.Models.Gguf;
+using LlmEngine.Tokenization.HuggingFace;
 
 namespace LlmEngine.Tokenization;
 
@@ -27,5 +28,19 @@ public static class TokenizerFactory
     {
         using var file = GgufFile.Open(path);
         return GgufTokenizerLoader.Load(file.Metadata, file.SourcePath);
+    }
+
+    /// <summary>
+    /// Builds the tokenizer of a Hugging Face <c>tokenizer.json</c> (a BPE model: byte-level or SentencePiece-style with
+    /// byte fallback, with its normalizer, pre-tokenizer, decoder, added tokens and post-processor), taking BOS/EOS
+    /// texts and <c>add_bos_token</c>/<c>add_eos_token</c> from <c>tokenizer_config.json</c> when given.
+    /// </summary>
+    /// <param name="tokenizerJsonPath">Path of <c>tokenizer.json</c>.</param>
+    /// <param name="tokenizerConfigPath">Path of <c>tokenizer_config.json</c>, or null.</param>
+    /// <exception cref="ModelLoadException">A file is missing, malformed or uses an unsupported model or component.</exception>
+    public static ModelTokenizer FromHuggingFace(string tokenizerJsonPath, string? tokenizerConfigPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tokenizerJsonPath);
+        return HuggingFaceTokenizerLoader.Load(tokenizerJsonPath, tokenizerConfigPath);
     }
 }

@@ -86,10 +86,10 @@ public class HuggingFaceModelTests
                 Assert.That(h.Bytes.SequenceEqual(g.Bytes), Is.False, tensorName + " should differ before permutation");
                 var permuted = new byte[h.ByteLength];
                 LlamaRopePermutation.Permute(h.Bytes, permuted, rowBytes, heads);
-                Assert.That(permuted, Is.EqualTo(g.Bytes.ToArray()), tensorName);
+                Assert.That(g.Bytes.SequenceEqual(permuted), Is.True, tensorName);
                 var unpermuted = new byte[g.ByteLength];
                 LlamaRopePermutation.Unpermute(g.Bytes, unpermuted, rowBytes, heads);
-                Assert.That(unpermuted, Is.EqualTo(h.Bytes.ToArray()), tensorName);
+                Assert.That(h.Bytes.SequenceEqual(unpermuted), Is.True, tensorName);
                 permutedChecked++;
             }
             else

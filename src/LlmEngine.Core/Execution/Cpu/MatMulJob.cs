@@ -1,6 +1,6 @@
-using System.Numerics.Tensors;
 using LlmEngine.Models;
 using LlmEngine.Models.Architectures;
+using LlmEngine.Models.Quantization;
 
 namespace LlmEngine.Execution.Cpu;
 
@@ -15,9 +15,13 @@ internal sealed unsafe class MatMulJob : IParallelWork
     /// <summary>Rows converted and kept hot together.</summary>
     public const int TileRows = 8;
 
+    /// <summary>Tokens multiplied against a tile before their results are stored.</summary>
+    private const int TokenBlock = 48;
+
     private const int MaxTargets = 3;
 
     private readonly float*[] _scratch;
+    private readonly float*[] _results;
     private readonly Target[] _targets = new Target[MaxTargets];
     private int _targetCount;
     private int _totalRows;
@@ -29,9 +33,11 @@ internal sealed unsafe class MatMulJob : IParallelWork
     public MatMulJob(NativeBuffer memory, int workers, int maxColumns)
     {
         _scratch = new float*[workers];
+        _results = new float*[workers];
         for (var i = 0; i < workers; i++)
         {
             _scratch[i] = memory.Allocate((long)TileRows * maxColumns);
+            _results[i] = memory.Allocate((long)TileRows * TokenBlock);
         }
     }
 
@@ -68,36 +74,59 @@ internal sealed unsafe class MatMulJob : IParallelWork
             var hi = Math.Min(end, target.FirstRow + target.Weights.Rows) - target.FirstRow;
             for (var row = lo; row < hi; row += TileRows)
             {
-                Tile(target, row, Math.Min(TileRows, hi - row), _scratch[worker]);
+                Tile(target, row, Math.Min(TileRows, hi - row), worker);
             }
         }
     }
 
-    private void Tile(in Target target, int firstRow, int rows, float* scratch)
+    private void Tile(in Target target, int firstRow, int rows, int worker)
     {
         var w = target.Weights;
         var columns = w.Columns;
-        var inPlace = w.Type == GgmlType.F32;
-        if (!inPlace)
+        var results = _results[worker];
+        float* weights;
+        if (w.Type == GgmlType.F32)
         {
+            weights = w.F32RowPointer(firstRow);
+        }
+        else if (_tokens == 1)
+        {
+            // Decode: one pass over the quantized row beats dequantizing it for a single use.
+            var x = new ReadOnlySpan<float>(_x, columns);
             for (var r = 0; r < rows; r++)
             {
-                w.ReadRow(firstRow + r, new Span<float>(scratch + (long)r * columns, columns));
+                results[r] = QuantizedMatMul.Dot(w.Type, w.RowData(firstRow + r), x);
+            }
+            Store(target, firstRow, rows, 0, 1, results);
+            return;
+        }
+        else
+        {
+            weights = _scratch[worker];
+            for (var r = 0; r < rows; r++)
+            {
+                w.ReadRow(firstRow + r, new Span<float>(weights + (long)r * columns, columns));
             }
         }
-        for (var t = 0; t < _tokens; t++)
+        for (var t0 = 0; t0 < _tokens; t0 += TokenBlock)
         {
-            var x = new ReadOnlySpan<float>(_x + (long)t * _xStride, columns);
-            var y = target.Y + (long)t * target.YStride + firstRow;
+            var tokens = Math.Min(TokenBlock, _tokens - t0);
+            DotKernels.Block(weights, columns, rows, _x + (long)t0 * _xStride, _xStride, tokens, columns, results, 1, TileRows);
+            Store(target, firstRow, rows, t0, tokens, results);
+        }
+    }
+
+    private static void Store(in Target target, int firstRow, int rows, int firstToken, int tokens, float* results)
+    {
+        var bias = target.Bias;
+        for (var t = 0; t < tokens; t++)
+        {
+            var y = target.Y + (long)(firstToken + t) * target.YStride + firstRow;
+            var result = results + t * TileRows;
             for (var r = 0; r < rows; r++)
             {
-                var weights = inPlace ? w.F32Row(firstRow + r) : new ReadOnlySpan<float>(scratch + (long)r * columns, columns);
-                var sum = TensorPrimitives.Dot(weights, x);
-                if (target.Bias is { } bias)
-                {
-                    sum += bias[firstRow + r];
-                }
-                y[r] = target.Accumulate ? y[r] + sum : sum;
+                var value = bias is null ? result[r] : result[r] + bias[firstRow + r];
+                y[r] = target.Accumulate ? y[r] + value : value;
             }
         }
     }

@@ -41,6 +41,9 @@ internal sealed unsafe class WeightMatrix
     /// <summary>Row <paramref name="row"/> as floats, in place; only for <see cref="GgmlType.F32"/> weights.</summary>
     public ReadOnlySpan<float> F32Row(int row) => new(_first + (long)row * RowBytes, Columns);
 
+    /// <summary>Address of row <paramref name="row"/> as floats; only for <see cref="GgmlType.F32"/> weights (rows are contiguous).</summary>
+    public float* F32RowPointer(int row) => (float*)(_first + (long)row * RowBytes);
+
     /// <summary>Row <paramref name="row"/> as float32: in place for F32 weights, else dequantized into <paramref name="scratch"/>.</summary>
     public ReadOnlySpan<float> ReadRow(int row, Span<float> scratch)
     {

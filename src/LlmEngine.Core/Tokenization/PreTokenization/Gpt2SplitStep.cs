@@ -19,6 +19,13 @@ internal sealed class Gpt2SplitStep : ISplitStep
         int start = 0;
         foreach (int length in segments)
         {
+            if (length < 0)
+            {
+                // A removed stretch (negative length) passes through untouched.
+                result.Add(length);
+                start -= length;
+                continue;
+            }
             var cursor = new SegmentCursor(cps, start, start + length, result);
             int pos = start;
             while (pos < cursor.End)

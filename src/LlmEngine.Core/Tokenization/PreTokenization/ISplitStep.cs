@@ -6,6 +6,9 @@ namespace LlmEngine.Tokenization.PreTokenization;
 /// </summary>
 internal interface ISplitStep
 {
-    /// <summary>Splits each segment (lengths in code points, in order) and returns the new segment lengths.</summary>
+    /// <summary>
+    /// Splits each segment (lengths in code points, in order) and returns the new segment lengths; a negative length is
+    /// a removed stretch, passed through unchanged.
+    /// </summary>
     List<int> Split(CodepointText text, List<int> segments);
 }

@@ -21,6 +21,13 @@ internal sealed class Llama3SplitStep : ISplitStep
         int start = 0;
         foreach (int length in segments)
         {
+            if (length < 0)
+            {
+                // A removed stretch (negative length) passes through untouched.
+                result.Add(length);
+                start -= length;
+                continue;
+            }
             var cursor = new SegmentCursor(cps, start, start + length, result);
             int pos = start;
             while (pos < cursor.End)

@@ -5,8 +5,8 @@ namespace LlmEngine.Tokenization.PreTokenization;
 
 /// <summary>
 /// A pre-tokenizer expression run by .NET's regex engine over the collapsed or wide view of the text (see
-/// <see cref="RegexTranslator"/>); matches and the stretches between them both become segments, as llama.cpp's
-/// <c>unicode_regex_split_stl</c>.
+/// <see cref="RegexTranslator"/>). With <see cref="SplitBehavior.Isolated"/> (llama.cpp's <c>unicode_regex_split_stl</c>)
+/// matches and the stretches between them both become segments; the other behaviors are Hugging Face's.
 /// </summary>
 internal sealed class RegexSplitStep : ISplitStep
 {
@@ -16,10 +16,12 @@ internal sealed class RegexSplitStep : ISplitStep
     private readonly bool _collapsed;
     private readonly (int First, int Last)[] _supplementary;
     private readonly Func<int, char> _mapSupplementary;
+    private readonly SplitBehavior _behavior;
 
     /// <summary>Compiles <paramref name="pattern"/> (llama.cpp's syntax) for the view it needs.</summary>
-    public RegexSplitStep(string pattern)
+    public RegexSplitStep(string pattern, SplitBehavior behavior = SplitBehavior.Isolated)
     {
+        _behavior = behavior;
         _collapsed = RegexTranslator.UsesCategories(pattern);
         var ranges = new List<(int, int)>();
         string translated = _collapsed ? RegexTranslator.ToCollapsed(pattern) : RegexTranslator.ToWide(pattern, ranges);
@@ -36,6 +38,15 @@ internal sealed class RegexSplitStep : ISplitStep
         int start = 0;
         foreach (int length in segments)
         {
+            if (length < 0)
+            {
+                // A removed stretch (negative length) passes through untouched.
+                result.Add(length);
+                start -= length;
+                continue;
+            }
+            // Pieces as (length, isMatch), then combined according to the behavior.
+            var pieces = new List<(int Length, bool Match)>();
             int last = 0;
             foreach (var match in _regex.EnumerateMatches(view.AsSpan(start, length)))
             {
@@ -45,18 +56,95 @@ internal sealed class RegexSplitStep : ISplitStep
                 }
                 if (match.Index > last)
                 {
-                    result.Add(match.Index - last);
+                    pieces.Add((match.Index - last, false));
                 }
-                result.Add(match.Length);
+                pieces.Add((match.Length, true));
                 last = match.Index + match.Length;
             }
             if (last < length)
             {
-                result.Add(length - last);
+                pieces.Add((length - last, false));
             }
+            Combine(pieces, result);
             start += length;
         }
         return result;
+    }
+
+    private void Combine(List<(int Length, bool Match)> pieces, List<int> result)
+    {
+        switch (_behavior)
+        {
+            case SplitBehavior.Isolated:
+                foreach (var piece in pieces)
+                {
+                    result.Add(piece.Length);
+                }
+                break;
+            case SplitBehavior.Removed:
+                foreach (var piece in pieces)
+                {
+                    // A removed match still occupies its code points: it is reported as a negative (skipped) length.
+                    result.Add(piece.Match ? -piece.Length : piece.Length);
+                }
+                break;
+            case SplitBehavior.MergedWithPrevious:
+                {
+                    int pending = 0;
+                    foreach (var piece in pieces)
+                    {
+                        pending += piece.Length;
+                        if (piece.Match)
+                        {
+                            result.Add(pending);
+                            pending = 0;
+                        }
+                    }
+                    if (pending > 0)
+                    {
+                        result.Add(pending);
+                    }
+                    break;
+                }
+            case SplitBehavior.MergedWithNext:
+                {
+                    int pending = 0;
+                    foreach (var piece in pieces)
+                    {
+                        if (piece.Match && pending > 0)
+                        {
+                            result.Add(pending);
+                            pending = 0;
+                        }
+                        pending += piece.Length;
+                    }
+                    if (pending > 0)
+                    {
+                        result.Add(pending);
+                    }
+                    break;
+                }
+            default:
+                {
+                    int pending = 0;
+                    bool pendingMatch = false;
+                    foreach (var piece in pieces)
+                    {
+                        if (pending > 0 && !(piece.Match && pendingMatch))
+                        {
+                            result.Add(pending);
+                            pending = 0;
+                        }
+                        pending += piece.Length;
+                        pendingMatch = piece.Match;
+                    }
+                    if (pending > 0)
+                    {
+                        result.Add(pending);
+                    }
+                    break;
+                }
+        }
     }
 
     private char MapSupplementary(int codepoint)

@@ -2,7 +2,7 @@ namespace LlmEngine.Tokenization.PreTokenization;
 
 /// <summary>
 /// llama.cpp's <c>unicode_regex_split</c>: the text starts as one segment and each expression in turn re-splits every
-/// segment; the final segments are the words.
+/// segment; the final segments are the words. A step may remove a stretch by reporting it with a negative length.
 /// </summary>
 internal sealed class SplitStepPreTokenizer : IPreTokenizer
 {
@@ -44,8 +44,14 @@ internal sealed class SplitStepPreTokenizer : IPreTokenizer
             segments = step.Split(cps, segments);
         }
         int cp = 0;
-        foreach (int length in segments)
+        foreach (int segment in segments)
         {
+            int length = Math.Abs(segment);
+            if (segment < 0)
+            {
+                cp += length;
+                continue;
+            }
             int start = cps.CharOffsets[cp];
             int end = cps.CharOffsets[cp + length];
             words.Add(new TextRange(start, end - start));
