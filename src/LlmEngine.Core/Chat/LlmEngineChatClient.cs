@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using LlmEngine.Chat.Mapping;
 using LlmEngine.Chat.ToolCalls;
+using LlmEngine.Templates;
 using LlmEngine.Tokenization;
 using Microsoft.Extensions.AI;
 
@@ -27,6 +28,16 @@ public sealed class LlmEngineChatClient : IChatClient
     private readonly IChatPromptRenderer _renderer;
     private readonly LlmEngineChatClientOptions _options;
     private readonly ToolCallFormat _templateToolFormat;
+
+    /// <summary>Creates a client that renders conversations with <paramref name="chatTemplate"/> and generates with <paramref name="engine"/>.</summary>
+    /// <param name="engine">The engine; the client does not own it.</param>
+    /// <param name="chatTemplate">The model's chat template; it also decides the tool-call format under <see cref="ToolCallFormat.Auto"/>.</param>
+    /// <param name="options">Model id, tool-call format, default sampling parameters; defaults when null.</param>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    public LlmEngineChatClient(ILlmEngine engine, ChatTemplate chatTemplate, LlmEngineChatClientOptions? options = null)
+        : this(engine, new ChatTemplatePromptRenderer(chatTemplate ?? throw new ArgumentNullException(nameof(chatTemplate)), engine?.Tokenizer!), options)
+    {
+    }
 
     internal LlmEngineChatClient(ILlmEngine engine, IChatPromptRenderer renderer, LlmEngineChatClientOptions? options)
     {

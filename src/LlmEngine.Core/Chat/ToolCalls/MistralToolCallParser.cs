@@ -93,7 +93,7 @@ internal sealed class MistralToolCallParser : ToolCallParser
                 }
                 else if (IsNameCharacter(c))
                 {
-                    _pending = _pending[first..];
+                    // Kept with its leading white space, so a malformed block comes back as text verbatim.
                     _state = State.NamedCall;
                 }
                 else
@@ -240,6 +240,6 @@ internal sealed class MistralToolCallParser : ToolCallParser
         }
         // "[CALL_ID]" may itself be arriving: allow a partial marker at the end.
         var keep = MarkerText.PartialSuffixLength(text, CallIdMarker);
-        return IsName(text[..^keep].TrimEnd());
+        return IsName(text[..^keep].Trim());
     }
 }
