@@ -149,6 +149,8 @@ public sealed class LlmEngineChatClient : IChatClient
         {
             await foreach (var output in reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
+                // Outputs may already be queued; a cancelled caller must not keep receiving them.
+                cancellationToken.ThrowIfCancellationRequested();
                 var completion = output.Outputs.Count > 0 ? output.Outputs[0] : null;
                 var contents = completion is { Text.Length: > 0 } ? parser.Append(completion.Text) : [];
                 var logprobs = completion?.Logprobs is { Count: > 0 } positions ? positions : null;
