@@ -1,4 +1,5 @@
 using LlmEngine.Models.Gguf;
+using LlmEngine.Models.HuggingFace;
 
 namespace LlmEngine.Models;
 
@@ -32,6 +33,9 @@ public sealed class LoadedModel : IDisposable
 
     /// <summary>The GGUF file (for its tokenizer metadata) when <see cref="Format"/> is <see cref="ModelFormat.Gguf"/>; otherwise null.</summary>
     public GgufFile? Gguf => Tensors as GgufFile;
+
+    /// <summary>The folder (for its tokenizer and generation config) when <see cref="Format"/> is <see cref="ModelFormat.HuggingFace"/>; otherwise null.</summary>
+    public HuggingFaceModel? HuggingFace => Tensors as HuggingFaceModel;
 
     /// <inheritdoc />
     public void Dispose() => Tensors.Dispose();

@@ -1,4 +1,5 @@
 using LlmEngine.Models.Gguf;
+using LlmEngine.Models.HuggingFace;
 
 namespace LlmEngine.Models;
 
@@ -6,7 +7,7 @@ namespace LlmEngine.Models;
 public static class ModelLoader
 {
     /// <summary>
-    /// Opens <paramref name="path"/>: a <c>.gguf</c> file, or a Hugging Face folder. Throws
+    /// Opens <paramref name="path"/>: a <c>.gguf</c> file, or a Hugging Face folder (<c>config.json</c> and safetensors). Throws
     /// <see cref="ModelLoadException"/> naming the path and the problem when it cannot be loaded.
     /// </summary>
     public static LoadedModel Load(string path)
@@ -15,7 +16,8 @@ public static class ModelLoader
         var fullPath = Path.GetFullPath(path);
         if (Directory.Exists(fullPath))
         {
-            throw new ModelLoadException(fullPath, "Hugging Face folders are not supported yet; convert the model to GGUF");
+            var folder = HuggingFaceModel.Open(fullPath);
+            return new LoadedModel(folder, folder.Config, ModelFormat.HuggingFace);
         }
         if (!File.Exists(fullPath))
         {

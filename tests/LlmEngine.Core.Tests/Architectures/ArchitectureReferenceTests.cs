@@ -21,11 +21,11 @@ public class ArchitectureReferenceTests
         var count = ArchitectureReference.CountLines();
         if (count == 0)
         {
-            yield return new TestCaseData(0).SetName("Reference (data missing)");
+            yield return new TestCaseData(0).SetName("{m}_data_missing");
         }
         for (var i = 0; i < count; i++)
         {
-            yield return new TestCaseData(i).SetName($"Reference_line{i}");
+            yield return new TestCaseData(i).SetName($"{{m}}_line{i}");
         }
     }
 
@@ -34,6 +34,16 @@ public class ArchitectureReferenceTests
     {
         var reference = s_references.Value[line];
         using var harness = new ExecutorHarness(TestData.File("archs/" + reference.Model), numBlocks: 8, blockSize: 16);
+        Check(harness, reference);
+    }
+
+    [TestCaseSource(nameof(Lines))]
+    public void HuggingFaceFolderMatchesLlamaCpp(int line)
+    {
+        var reference = s_references.Value[line];
+        var folder = TestData.Directory("archs/hf/" + Path.GetFileName(reference.Model).Replace(".f32.gguf", "", StringComparison.Ordinal));
+        using var harness = new ExecutorHarness(folder, numBlocks: 8, blockSize: 16);
+        Assert.That(harness.Model.Format, Is.EqualTo(LlmEngine.Models.ModelFormat.HuggingFace));
         Check(harness, reference);
     }
 

@@ -28,7 +28,7 @@ public sealed unsafe class CpuModelExecutor : IModelExecutor
 
     /// <summary>Creates an executor over <paramref name="model"/>, which must stay open (undisposed) while this executor is used.</summary>
     public CpuModelExecutor(LoadedModel model, CpuModelExecutorOptions? options = null)
-        : this(model?.Tensors!, model?.Config!, options)
+        : this((model ?? throw new ArgumentNullException(nameof(model))).Tensors, model.Config, options)
     {
     }
 
