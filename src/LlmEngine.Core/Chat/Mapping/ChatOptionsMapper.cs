@@ -13,10 +13,10 @@ internal static class ChatOptionsMapper
 {
     private const string EnableThinking = "enable_thinking";
 
-    public static ChatRequestPlan Map(IEnumerable<ChatMessage> messages, ChatOptions? options, LlmEngineChatClientOptions settings,
+    public static ChatRequestPlan Map(IEnumerable<ChatMessage> messages, ChatOptions? options, LlmEngineChatClientOptions settings, string modelId,
         ToolCallFormat templateToolFormat, IChatClient client)
     {
-        RejectUnsupported(options, settings.ModelId);
+        RejectUnsupported(options, modelId);
         var templateMessages = ChatMessageMapper.ToTemplateMessages(messages, options?.Instructions);
         var parameters = BaseParameters(options, settings, client);
         parameters = ApplyStandardOptions(parameters, options);
