@@ -1,0 +1,24 @@
+using System.CommandLine;
+using LlmEngine.Cli.Commands;
+using LlmEngine.Cli.DemoModel;
+using LlmEngine.Models;
+
+var root = new RootCommand("llmengine: run, inspect and serve LLMs from .NET (GGUF and Hugging Face models).")
+{
+    GenerateCommand.Create(),
+    InspectCommand.Create(),
+    SynthCommand.Create(),
+};
+var license = new Command("license", "Print the licence of the built-in demo model.");
+license.SetAction(_ => Console.Out.Write(BuiltInModel.GetLicense()));
+root.Subcommands.Add(license);
+
+try
+{
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (ModelLoadException e)
+{
+    Console.Error.WriteLine("error: " + e.Message);
+    return 2;
+}

@@ -1,0 +1,93 @@
+using System.Numerics.Tensors;
+using LlmEngine.Models;
+
+namespace LlmEngine.Execution.Cpu;
+
+/// <summary>
+/// Causal attention over the paged KV cache. One work item is a (token, KV head) pair: the query heads that share the
+/// KV head (GQA) are done together, so each cached K and V row is read once for the group. A token sees the first
+/// <see cref="ForwardBuffers.AttentionLength"/> positions of its sequence, found through the sequence's block table.
+/// </summary>
+internal sealed unsafe class PagedAttentionJob : IParallelWork
+{
+    private readonly ModelConfig _config;
+    private readonly ForwardBuffers _buffers;
+    private readonly PagedKVCache _cache;
+    private readonly float*[] _scores;
+    private readonly int _maxContext;
+    private readonly float _scale;
+    private ForwardBatch _batch = null!;
+    private int _layerIndex;
+
+    /// <summary>Creates the job with per-worker score buffers for contexts up to <paramref name="maxContext"/> tokens.</summary>
+    public PagedAttentionJob(ModelConfig config, ForwardBuffers buffers, PagedKVCache cache, NativeBuffer memory, int workers, int maxContext)
+    {
+        _config = config;
+        _buffers = buffers;
+        _cache = cache;
+        _maxContext = maxContext;
+        _scale = 1f / MathF.Sqrt(config.HeadDim);
+        var group = config.NumHeads / config.NumKvHeads;
+        _scores = new float*[workers];
+        for (var i = 0; i < workers; i++)
+        {
+            _scores[i] = memory.Allocate((long)group * maxContext);
+        }
+    }
+
+    /// <summary>Attends layer <paramref name="layerIndex"/> for every token of <paramref name="batch"/>.</summary>
+    public void Run(CpuWorkerPool pool, ForwardBatch batch, int layerIndex)
+    {
+        _batch = batch;
+        _layerIndex = layerIndex;
+        pool.Run(this, batch.NumTokens * _config.NumKvHeads);
+    }
+
+    /// <inheritdoc />
+    public void Execute(int start, int end, int worker)
+    {
+        var headDim = _config.HeadDim;
+        var kvHeads = _config.NumKvHeads;
+        var group = _config.NumHeads / kvHeads;
+        var kvWidth = _buffers.KeyWidth;
+        var blockSize = _cache.BlockSize;
+        var keys = _cache.Keys(_layerIndex);
+        var values = _cache.Values(_layerIndex);
+        var scores = _scores[worker];
+        for (var item = start; item < end; item++)
+        {
+            var t = item / kvHeads;
+            var kvHead = item % kvHeads;
+            var length = _buffers.AttentionLength[t];
+            var table = _batch.BlockTables[_buffers.TokenSequence[t]].Span;
+            var query = _buffers.Query + (long)t * _buffers.QueryWidth + (long)kvHead * group * headDim;
+            var output = _buffers.Attention + (long)t * _buffers.QueryWidth + (long)kvHead * group * headDim;
+
+            for (var position = 0; position < length; position++)
+            {
+                var slot = (long)table[position / blockSize] * blockSize + position % blockSize;
+                var key = new ReadOnlySpan<float>(keys + slot * kvWidth + (long)kvHead * headDim, headDim);
+                for (var g = 0; g < group; g++)
+                {
+                    scores[(long)g * _maxContext + position] = TensorPrimitives.Dot(new ReadOnlySpan<float>(query + (long)g * headDim, headDim), key) * _scale;
+                }
+            }
+            for (var g = 0; g < group; g++)
+            {
+                var row = new Span<float>(scores + (long)g * _maxContext, length);
+                TensorPrimitives.SoftMax(row, row);
+                new Span<float>(output + (long)g * headDim, headDim).Clear();
+            }
+            for (var position = 0; position < length; position++)
+            {
+                var slot = (long)table[position / blockSize] * blockSize + position % blockSize;
+                var value = new ReadOnlySpan<float>(values + slot * kvWidth + (long)kvHead * headDim, headDim);
+                for (var g = 0; g < group; g++)
+                {
+                    var o = new Span<float>(output + (long)g * headDim, headDim);
+                    TensorPrimitives.MultiplyAdd(value, scores[(long)g * _maxContext + position], o, o);
+                }
+            }
+        }
+    }
+}
