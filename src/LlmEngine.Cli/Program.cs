@@ -5,7 +5,9 @@ using LlmEngine.Models;
 
 var root = new RootCommand("llmengine: run, inspect and serve LLMs from .NET (GGUF and Hugging Face models).")
 {
+    GenerateCommand.Create(),
     InspectCommand.Create(),
+    SynthCommand.Create(),
 };
 var license = new Command("license", "Print the licence of the built-in demo model.");
 license.SetAction(_ => Console.Out.Write(BuiltInModel.GetLicense()));

@@ -183,22 +183,118 @@ internal sealed class Sampler
             return candidates[SampleFromWeights(candidateWeights, generator)];
         }
 
-        // Nucleus: most likely first until the mass reaches p of the surviving total.
-        TensorPrimitives.Negate(candidateWeights, candidateWeights);
-        candidateWeights.Sort(candidates);
-        TensorPrimitives.Negate(candidateWeights, candidateWeights);
-        var target = parameters.TopP * total;
-        var kept = 0;
-        var mass = 0f;
-        while (kept < numCandidates)
+        var kept = SelectNucleus(candidates, candidateWeights, parameters.TopP * total, weightCutoff);
+        return candidates[SampleFromWeights(candidateWeights[..kept], generator)];
+    }
+
+    /// <summary>
+    /// Moves the top-p nucleus (the most likely candidates until their mass reaches <paramref name="target"/>) to the
+    /// front of the candidate arrays and returns its size. Bisecting on the weight narrows the boundary band to a few
+    /// tokens before anything is sorted, so a flat distribution over a large vocabulary costs a few SIMD passes, not a
+    /// full sort; the band is then sorted, so the result is exact.
+    /// </summary>
+    private static int SelectNucleus(Span<int> candidates, Span<float> weights, float target, float lowWeight)
+    {
+        const int MaxBandToSort = 1024;
+        var n = candidates.Length;
+        var lo = lowWeight;
+        var hi = float.PositiveInfinity;
+        var countLo = n;
+        var countHi = 0;
+        var massHi = 0f;
+        var top = TensorPrimitives.Max(weights);
+        while (countLo - countHi > MaxBandToSort)
         {
-            mass += candidateWeights[kept++];
+            var mid = float.IsPositiveInfinity(hi) ? 0.5f * (lo + top) : 0.5f * (lo + hi);
+            if (mid <= lo || mid >= hi)
+            {
+                break;
+            }
+            var mass = MassAtLeast(weights[..n], mid, out var count);
             if (mass >= target)
+            {
+                lo = mid;
+                countLo = count;
+                n = Compact(candidates, weights, n, lo);
+            }
+            else
+            {
+                hi = mid;
+                countHi = count;
+                massHi = mass;
+            }
+        }
+
+        // Above hi: all in the nucleus. Between lo and hi: the band, sorted, taken until the mass reaches the target.
+        var above = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (weights[i] >= hi)
+            {
+                (weights[above], weights[i]) = (weights[i], weights[above]);
+                (candidates[above], candidates[i]) = (candidates[i], candidates[above]);
+                above++;
+            }
+        }
+        var band = weights[above..n];
+        var bandIds = candidates[above..n];
+        TensorPrimitives.Negate(band, band);
+        band.Sort(bandIds);
+        TensorPrimitives.Negate(band, band);
+        var kept = above;
+        var mass2 = massHi;
+        while (kept < n)
+        {
+            mass2 += weights[kept++];
+            if (mass2 >= target)
             {
                 break;
             }
         }
-        return candidates[SampleFromWeights(candidateWeights[..kept], generator)];
+        return kept;
+    }
+
+    private static float MassAtLeast(ReadOnlySpan<float> weights, float threshold, out int count)
+    {
+        var i = 0;
+        var sum = 0f;
+        count = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var t = Vector256.Create(threshold);
+            var acc = Vector256<float>.Zero;
+            for (; i + Vector256<float>.Count <= weights.Length; i += Vector256<float>.Count)
+            {
+                var w = Vector256.Create(weights.Slice(i, Vector256<float>.Count));
+                var keep = Vector256.GreaterThanOrEqual(w, t);
+                acc += w & keep;
+                count += BitOperations.PopCount(keep.ExtractMostSignificantBits());
+            }
+            sum = Vector256.Sum(acc);
+        }
+        for (; i < weights.Length; i++)
+        {
+            if (weights[i] >= threshold)
+            {
+                sum += weights[i];
+                count++;
+            }
+        }
+        return sum;
+    }
+
+    private static int Compact(Span<int> candidates, Span<float> weights, int n, float threshold)
+    {
+        var kept = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (weights[i] >= threshold)
+            {
+                weights[kept] = weights[i];
+                candidates[kept++] = candidates[i];
+            }
+        }
+        return kept;
     }
 
     /// <summary>Inverse-CDF draw from unnormalised weights, summing chunks with SIMD before walking one chunk.</summary>

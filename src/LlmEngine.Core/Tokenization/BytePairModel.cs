@@ -45,29 +45,8 @@ internal sealed class BytePairModel : ITokenizationModel
         foreach (var word in words)
         {
             var piece = input.Slice(word.Start, word.Length);
-            if (_options.ByteLevel)
-            {
-                session.EncodeWord(ToByteLevel(piece), output);
-            }
-            else
-            {
-                session.EncodeWord(piece, output);
-            }
+            session.EncodeWord(_options.ByteLevel ? session.ToByteLevel(piece) : piece, output);
         }
-    }
-
-    private static string ToByteLevel(ReadOnlySpan<char> piece)
-    {
-        int count = Encoding.UTF8.GetByteCount(piece);
-        byte[] bytes = new byte[count];
-        Encoding.UTF8.GetBytes(piece, bytes);
-        return string.Create(count, bytes, static (span, b) =>
-        {
-            for (int i = 0; i < b.Length; i++)
-            {
-                span[i] = ByteLevelEncoding.ToChar(b[i]);
-            }
-        });
     }
 
     private readonly record struct Symbol(int Id, int Start, int Length, int Prev, int Next);
@@ -88,6 +67,25 @@ internal sealed class BytePairModel : ITokenizationModel
     {
         private readonly List<Symbol> _symbols = [];
         private readonly PriorityQueue<Pair, (int Rank, int Left)> _queue = new(PairOrder.Instance);
+        private byte[] _bytes = new byte[64];
+        private char[] _chars = new char[64];
+
+        // The word's UTF-8 bytes as GPT-2 byte characters, in a buffer reused across words.
+        public ReadOnlySpan<char> ToByteLevel(ReadOnlySpan<char> piece)
+        {
+            int max = Encoding.UTF8.GetMaxByteCount(piece.Length);
+            if (_bytes.Length < max)
+            {
+                _bytes = new byte[max];
+                _chars = new char[max];
+            }
+            int count = Encoding.UTF8.GetBytes(piece, _bytes);
+            for (int i = 0; i < count; i++)
+            {
+                _chars[i] = ByteLevelEncoding.ToChar(_bytes[i]);
+            }
+            return _chars.AsSpan(0, count);
+        }
 
         public void EncodeWord(ReadOnlySpan<char> word, List<int> output)
         {
@@ -223,7 +221,8 @@ internal sealed class BytePairModel : ITokenizationModel
             }
             // llama.cpp looks each byte of a symbol that is not a token up as a one-byte string; only ASCII can match.
             var text = word.Slice(symbol.Start, symbol.Length);
-            Span<byte> bytes = stackalloc byte[Encoding.UTF8.GetMaxByteCount(text.Length)];
+            int max = Encoding.UTF8.GetMaxByteCount(text.Length);
+            Span<byte> bytes = max <= 256 ? stackalloc byte[256] : new byte[max];
             int count = Encoding.UTF8.GetBytes(text, bytes);
             for (int b = 0; b < count; b++)
             {

@@ -43,7 +43,7 @@ internal sealed class SpecialTokenSplitter
             return fragments;
         }
         fragments.Add(TextFragment.Text(0, text.Length));
-        List<TextFragment>? pieces = null;
+        var next = new List<TextFragment>();
         foreach (int id in _specialIds)
         {
             var attributes = _vocabulary.Attributes[id];
@@ -52,24 +52,23 @@ internal sealed class SpecialTokenSplitter
                 continue;
             }
             string token = _vocabulary.Tokens[id];
-            for (int f = 0; f < fragments.Count; f++)
+            bool found = false;
+            next.Clear();
+            foreach (var fragment in fragments)
             {
-                var fragment = fragments[f];
-                if (fragment.IsToken)
-                {
-                    continue;
-                }
-                int match = IndexOf(text, token, fragment.Start, fragment.Length);
+                int match = fragment.IsToken ? -1 : IndexOf(text, token, fragment.Start, fragment.Length);
                 if (match < 0)
                 {
+                    next.Add(fragment);
                     continue;
                 }
-                pieces ??= [];
-                pieces.Clear();
-                SplitFragment(text, token, id, attributes, fragment, match, pieces);
-                fragments.RemoveAt(f);
-                fragments.InsertRange(f, pieces);
-                f += pieces.Count - 1;
+                found = true;
+                SplitFragment(text, token, id, attributes, fragment, match, next);
+            }
+            if (found)
+            {
+                // Rebuilding the list once per token keeps many occurrences linear rather than insert-in-the-middle quadratic.
+                (fragments, next) = (next, fragments);
             }
         }
         return fragments;

@@ -13,7 +13,7 @@ public class GgufVocabularyTests
     [TestCaseSource(nameof(Vocabularies))]
     public void EncodesEveryReferenceCase(string vocabulary)
     {
-        var tokenizer = TokenizerFactory.FromGguf(VocabTestCases.GgufPath(vocabulary));
+        var tokenizer = VocabTestCases.Tokenizer(vocabulary);
         var cases = VocabTestCases.Read(vocabulary);
         var (passed, total, report) = VocabTestCases.Run(tokenizer, cases);
         Assert.That(passed, Is.EqualTo(total), $"{vocabulary}: {passed}/{total} cases pass\n{report}");

@@ -15,8 +15,17 @@ internal static class VocabTestCases
     /// <summary>The vocabularies with test cases in the shared models folder.</summary>
     public static readonly string[] Vocabularies = ["llama-spm", "phi-3", "gpt-2", "deepseek-llm", "bert-bge"];
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ModelTokenizer> s_tokenizers = new();
+
     /// <summary>Path of <c>vocab/ggml-vocab-{name}.gguf</c> (Ignores the test when absent).</summary>
     public static string GgufPath(string name) => TestData.File($"vocab/ggml-vocab-{name}.gguf");
+
+    /// <summary>The tokenizer of a shared vocabulary, loaded once for all tests (tokenizers are immutable).</summary>
+    public static ModelTokenizer Tokenizer(string name)
+    {
+        string path = GgufPath(name);
+        return s_tokenizers.GetOrAdd(path, static p => TokenizerFactory.FromGguf(p));
+    }
 
     /// <summary>Reads the (input, expected ids) pairs exactly as llama.cpp's test-tokenizer-0 splits them.</summary>
     public static List<(string Input, int[] Expected)> Read(string name)

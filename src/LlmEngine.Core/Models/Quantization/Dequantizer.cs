@@ -94,6 +94,19 @@ public static class Dequantizer
         }
     }
 
+    /// <summary>
+    /// Dequantizes row <paramref name="row"/> of <paramref name="tensor"/> into the first <see cref="TensorView.RowLength"/>
+    /// elements of <paramref name="destination"/> (the forward pass's scratch-row path).
+    /// </summary>
+    public static void DequantizeRow(in TensorView tensor, long row, Span<float> destination)
+    {
+        if (destination.Length < tensor.RowLength)
+        {
+            throw new ArgumentException($"Tensor '{tensor.Name}' rows have {tensor.RowLength} elements; the destination holds {destination.Length}.", nameof(destination));
+        }
+        Dequantize(tensor.Type, tensor.Row(row), destination[..(int)tensor.RowLength]);
+    }
+
     /// <summary>The scalar bfloat16 path: the top half of a float32.</summary>
     internal static void BF16(ReadOnlySpan<byte> source, Span<float> destination)
     {

@@ -36,6 +36,11 @@ internal sealed class ScriptedExecutor : IModelExecutor
     /// <summary>Each step's per-sequence query lengths.</summary>
     public List<int[]> QueryLengths { get; } = [];
 
+    /// <summary>
+    /// When set, forces the next token: called with the context, a non-negative result gets a logit far above the rest.
+    /// </summary>
+    public Func<int[], int>? Script { get; set; }
+
     /// <summary>Runs before each step (to block the loop in tests, for example).</summary>
     public Action? BeforeStep { get; set; }
 
@@ -81,7 +86,12 @@ internal sealed class ScriptedExecutor : IModelExecutor
                 }
                 context[p] = (int)(entry & 0xFFFFFFFF);
             }
-            ToyModel.NextTokenLogits(context, logits.Slice(row * VocabularySize, VocabularySize));
+            var rowLogits = logits.Slice(row * VocabularySize, VocabularySize);
+            ToyModel.NextTokenLogits(context, rowLogits);
+            if (Script?.Invoke(context) is >= 0 and var forced)
+            {
+                rowLogits[forced] = 100f;
+            }
         }
     }
 

@@ -108,18 +108,17 @@ internal static class StringMethods
     public static string Join(string separator, JinjaValue iterable)
     {
         var sb = new StringBuilder();
-        var first = true;
-        foreach (var item in iterable.Iterate())
+        var items = iterable.Iterate();
+        for (var i = 0; i < items.Count; i++)
         {
-            if (item is not JinjaString s)
+            if (items[i] is not JinjaString s)
             {
-                throw new TemplateError($"sequence item: expected str instance, {item.TypeName} found");
+                throw new TemplateError($"sequence item {i}: expected str instance, {items[i].TypeName} found");
             }
-            if (!first)
+            if (i > 0)
             {
                 sb.Append(separator);
             }
-            first = false;
             sb.Append(s.Value);
         }
         return sb.ToString();

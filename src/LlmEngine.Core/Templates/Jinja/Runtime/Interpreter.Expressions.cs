@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace LlmEngine.Templates.Jinja;
@@ -8,6 +9,7 @@ internal sealed partial class Interpreter
     /// <summary>Evaluates <paramref name="expr"/> in <paramref name="scope"/>.</summary>
     public JinjaValue Evaluate(Expr expr, Scope scope)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         switch (expr)
         {
             case ConstExpr constant:

@@ -14,6 +14,9 @@ internal sealed class Lexer
         "+", "-", "/", "*", "%", "~", "[", "]", "(", ")", "{", "}", "<", ">", "=", ".", ":", "|", ",", ";",
     ];
 
+    /// <summary>The deepest bracket nesting an expression may have.</summary>
+    public const int MaxNesting = 256;
+
     private readonly SourceText _source;
     private readonly string _text;
     private readonly bool _trimBlocks;
@@ -372,6 +375,10 @@ internal sealed class Lexer
                         throw _source.Error($"unexpected '{op}', expected '{expected}'", pos);
                     }
                     break;
+            }
+            if (balance.Count > MaxNesting)
+            {
+                throw _source.Error($"the expression nests brackets deeper than {MaxNesting} levels", pos);
             }
             _tokens.Add(new Token(TokenKind.Operator, op, pos));
             return pos + op.Length;

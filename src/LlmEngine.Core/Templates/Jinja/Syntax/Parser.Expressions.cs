@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 
 namespace LlmEngine.Templates.Jinja;
@@ -50,6 +51,7 @@ internal sealed partial class Parser
 
     private Expr ParseNot()
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         if (Current.IsName("not"))
         {
             var offset = Next().Offset;
@@ -140,6 +142,8 @@ internal sealed partial class Parser
 
     private Expr ParseUnary(bool withFilter = true)
     {
+        // Nesting depth is the template author's to choose; running out of stack must be an error, not a crash.
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         var offset = Current.Offset;
         Expr node;
         if (SkipOperator("-"))

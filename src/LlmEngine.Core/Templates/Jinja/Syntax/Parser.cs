@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace LlmEngine.Templates.Jinja;
 
 /// <summary>
@@ -89,6 +91,7 @@ internal sealed partial class Parser
     // Parses nodes until a block tag whose name is one of endTokens (left as the current token) or the end.
     private Node[] Subparse(string[]? endTokens)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         var body = new List<Node>();
         while (true)
         {
@@ -140,6 +143,10 @@ internal sealed partial class Parser
             throw Fail("tag name expected", token);
         }
         _tagStack.Add(token.Value);
+        if (_tagStack.Count > Lexer.MaxNesting)
+        {
+            throw Fail($"the template nests blocks deeper than {Lexer.MaxNesting} levels", token);
+        }
         try
         {
             switch (token.Value)

@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+
+namespace LlmEngine.Sampling.Constraints.Matching;
+
+/// <summary>
+/// Allowed-token masks of one compiled constraint over one vocabulary. A state's mask is computed once by walking
+/// the vocabulary trie through the automaton (a dead prefix prunes its whole subtree) and then served from a cache,
+/// because automaton states repeat across steps and requests. Thread-safe: cached masks are read without a lock.
+/// </summary>
+internal sealed class VocabularyMatcher
+{
+    /// <summary>Cached masks kept per matcher before the cache is cleared (about 19 KiB each at 152k tokens).</summary>
+    public const int MaxCachedMasks = 4096;
+
+    private readonly ConcurrentDictionary<int, ulong[]> _masks = new();
+    private readonly int[] _stateAtDepth;
+
+    public VocabularyMatcher(GrammarAutomaton automaton, TokenVocabulary vocabulary)
+    {
+        Automaton = automaton;
+        Vocabulary = vocabulary;
+        WordCount = (vocabulary.Size + 63) / 64;
+        _stateAtDepth = new int[vocabulary.Trie.MaxDepth + 1];
+    }
+
+    public GrammarAutomaton Automaton { get; }
+
+    public TokenVocabulary Vocabulary { get; }
+
+    /// <summary>Number of 64-bit words in a mask.</summary>
+    public int WordCount { get; }
+
+    /// <summary>The allowed tokens in <paramref name="state"/> (a shared array: never modify it).</summary>
+    public ulong[] GetMask(int state)
+    {
+        if (_masks.TryGetValue(state, out var mask))
+        {
+            return mask;
+        }
+        mask = ComputeMask(state);
+        if (_masks.Count >= MaxCachedMasks)
+        {
+            _masks.Clear();
+        }
+        _masks.TryAdd(state, mask);
+        return mask;
+    }
+
+    /// <summary>Drops every cached mask (for measuring first visits).</summary>
+    public void ClearCache() => _masks.Clear();
+
+    private ulong[] ComputeMask(int state)
+    {
+        var mask = new ulong[WordCount];
+        var trie = Vocabulary.Trie;
+        var label = trie.Label;
+        var depth = trie.Depth;
+        var subtreeEnd = trie.SubtreeEnd;
+        var tokenStart = trie.TokenStart;
+        var tokens = trie.Tokens;
+        var nodeCount = label.Length;
+        lock (Automaton.SyncRoot)
+        {
+            var stateAt = _stateAtDepth;
+            stateAt[0] = state;
+            var i = 0;
+            while (i < nodeCount)
+            {
+                var next = Automaton.NextLocked(stateAt[depth[i] - 1], label[i]);
+                if (next < 0)
+                {
+                    i = subtreeEnd[i];
+                    continue;
+                }
+                for (var k = tokenStart[i]; k < tokenStart[i + 1]; k++)
+                {
+                    var t = tokens[k];
+                    mask[t >> 6] |= 1UL << (t & 63);
+                }
+                stateAt[depth[i]] = next;
+                i++;
+            }
+        }
+        if (Automaton.IsAccepting(state))
+        {
+            foreach (var t in Vocabulary.EndTokenIds)
+            {
+                mask[t >> 6] |= 1UL << (t & 63);
+            }
+        }
+        return mask;
+    }
+}

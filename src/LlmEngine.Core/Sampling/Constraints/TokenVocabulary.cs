@@ -1,0 +1,85 @@
+using System.Runtime.CompilerServices;
+using LlmEngine.Sampling.Constraints.Matching;
+using LlmEngine.Tokenization;
+
+namespace LlmEngine.Sampling.Constraints;
+
+/// <summary>
+/// A tokenizer's vocabulary prepared for constrained decoding: every token's bytes (from
+/// <see cref="ITokenizer.GetTokenBytes"/>, byte-fallback tokens included) and a byte trie of the tokens a grammar
+/// may allow, stored in preorder so a mask walk is a linear scan that skips whole pruned subtrees. Special tokens
+/// are never in the trie: only the end-of-generation ids are ever allowed, and only where the grammar may end.
+/// Built once per tokenizer (<see cref="For"/>), immutable, safe to share between threads.
+/// </summary>
+public sealed class TokenVocabulary
+{
+    private static readonly ConditionalWeakTable<ITokenizer, TokenVocabulary> s_cache = [];
+
+    private readonly byte[] _bytes;
+    private readonly int[] _offsets;
+    private readonly bool[] _isEnd;
+
+    /// <summary>Prepares the vocabulary of <paramref name="tokenizer"/> (prefer <see cref="For"/>, which caches it).</summary>
+    public TokenVocabulary(ITokenizer tokenizer)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        Size = tokenizer.VocabularySize;
+        _isEnd = new bool[Size];
+        var ends = new List<int>();
+        foreach (var id in tokenizer.EndOfGenerationTokenIds)
+        {
+            AddEnd(id);
+        }
+        if (tokenizer.EosTokenId is { } eos)
+        {
+            AddEnd(eos);
+        }
+        EndTokenIds = ends;
+
+        _offsets = new int[Size + 1];
+        var buffer = new List<byte>(Size * 8);
+        for (var id = 0; id < Size; id++)
+        {
+            _offsets[id] = buffer.Count;
+            if (!_isEnd[id] && !tokenizer.IsSpecialToken(id))
+            {
+                buffer.AddRange(tokenizer.GetTokenBytes(id));
+            }
+        }
+        _offsets[Size] = buffer.Count;
+        _bytes = [.. buffer];
+        Trie = VocabularyTrie.Build(this);
+
+        void AddEnd(int id)
+        {
+            if (id >= 0 && id < Size && !_isEnd[id])
+            {
+                _isEnd[id] = true;
+                ends.Add(id);
+            }
+        }
+    }
+
+    /// <summary>The prepared vocabulary of <paramref name="tokenizer"/>, built on first use and cached.</summary>
+    public static TokenVocabulary For(ITokenizer tokenizer)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        return s_cache.GetValue(tokenizer, static t => new TokenVocabulary(t));
+    }
+
+    /// <summary>Number of token ids (the tokenizer's vocabulary size).</summary>
+    public int Size { get; }
+
+    /// <summary>Ids that end generation (EOS and end-of-turn tokens): allowed exactly where the grammar may end.</summary>
+    public IReadOnlyList<int> EndTokenIds { get; }
+
+    /// <summary>Number of nodes in the token byte trie.</summary>
+    public int TrieNodeCount => Trie.NodeCount;
+
+    internal VocabularyTrie Trie { get; }
+
+    /// <summary>The bytes a grammar sees for <paramref name="id"/>; empty for special and end tokens.</summary>
+    internal ReadOnlySpan<byte> GetBytes(int id) => _bytes.AsSpan(_offsets[id], _offsets[id + 1] - _offsets[id]);
+
+    internal bool IsEndToken(int id) => _isEnd[id];
+}
