@@ -13,8 +13,11 @@ namespace LlmEngine.Models.Quantization;
 /// </summary>
 public static unsafe class QuantizedMatMul
 {
-    /// <summary>Floats dequantized per step on the generic path (a multiple of every block size).</summary>
-    private const int Chunk = 512;
+    /// <summary>
+    /// Floats dequantized per step on the generic path: a multiple of every block size, and 8 KiB so the chunk and
+    /// its slice of x stay in L1 while most rows (hidden sizes up to 2048) take a single step.
+    /// </summary>
+    private const int Chunk = 2048;
 
     /// <summary>Whether rows of <paramref name="type"/> can be multiplied (the types <see cref="Dequantizer"/> supports).</summary>
     public static bool IsSupported(GgmlType type) => Dequantizer.IsSupported(type);
