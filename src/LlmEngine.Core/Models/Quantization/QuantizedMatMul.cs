@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace LlmEngine.Models.Quantization;
@@ -81,6 +82,8 @@ public static unsafe class QuantizedMatMul
         }
     }
 
+    // The scratch chunk is fully written before it is read; zeroing 8 KiB per row would cost more than the dot.
+    [SkipLocalsInit]
     private static float DotUnchecked(GgmlType type, byte* row, int rowBytes, float* xp, ReadOnlySpan<float> x)
     {
         var n = x.Length;
