@@ -9,6 +9,7 @@ namespace LlmEngine.Benchmarks.Sampling;
 /// background, so the top-p nucleus is small as in real next-token distributions). Divide the time by <see cref="BatchSize"/> for the cost per token.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
 public class SamplerBenchmark
 {
     private Sampler _sampler = null!;
