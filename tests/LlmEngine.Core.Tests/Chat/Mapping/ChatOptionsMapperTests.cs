@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LlmEngine.Chat;
 using LlmEngine.Chat.Mapping;
+using LlmEngine.Sampling.Constraints;
 using Microsoft.Extensions.AI;
 using NUnit.Framework;
 
@@ -89,13 +90,16 @@ public sealed class ChatOptionsMapperTests
     [Test]
     public void Response_formats_and_required_tools_become_constraints()
     {
-        Assert.That(Map(null).Constraint, Is.Null);
-        Assert.That(Map(new ChatOptions { ResponseFormat = ChatResponseFormat.Text }).Constraint, Is.Null);
-        Assert.That(Map(new ChatOptions { ResponseFormat = ChatResponseFormat.Json }).Constraint!.Kind, Is.EqualTo(ResponseConstraintKind.Json));
-        var schema = Map(new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema(Json("""{"type": "object"}"""), "Answer") }).Constraint!;
-        Assert.That((schema.Kind, schema.Name, schema.Schema!.Value.GetRawText()), Is.EqualTo((ResponseConstraintKind.JsonSchema, "Answer", """{"type": "object"}""")));
-        Assert.That(Map(new ChatOptions { Tools = [s_tool], ToolMode = ChatToolMode.RequireAny }).Constraint, Is.EqualTo(new ResponseConstraint(ResponseConstraintKind.ToolCall, null, null)));
-        Assert.That(Map(new ChatOptions { Tools = [s_tool], ToolMode = ChatToolMode.RequireSpecific("get_weather") }).Constraint!.Name, Is.EqualTo("get_weather"));
+        Assert.That(Map(null).OutputConstraint, Is.Null);
+        Assert.That(Map(new ChatOptions { ResponseFormat = ChatResponseFormat.Text }).OutputConstraint, Is.Null);
+        Assert.That(Map(new ChatOptions { ResponseFormat = ChatResponseFormat.Json }).OutputConstraint, Is.EqualTo(new JsonObjectConstraint()));
+        Assert.That(Map(new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema(Json("""{"type": "object"}"""), "Answer") }).OutputConstraint,
+            Is.EqualTo(new JsonSchemaConstraint("""{"type": "object"}""")));
+        var any = Map(new ChatOptions { Tools = [s_tool], ToolMode = ChatToolMode.RequireAny });
+        Assert.That((any.ToolCallRequired, any.RequiredToolName, any.OutputConstraint), Is.EqualTo((true, (string?)null, (ConstraintSpec?)null)));
+        var named = Map(new ChatOptions { Tools = [s_tool], ToolMode = ChatToolMode.RequireSpecific("get_weather") });
+        Assert.That((named.ToolCallRequired, named.RequiredToolName), Is.EqualTo((true, "get_weather")));
+        Assert.That(Map(new ChatOptions { Tools = [s_tool] }).ToolCallRequired, Is.False);
         Assert.That(() => Map(new ChatOptions { Tools = [s_tool], ToolMode = ChatToolMode.RequireAny, ResponseFormat = ChatResponseFormat.Json }),
             Throws.ArgumentException.With.Message.Contains("only be constrained one way"));
     }
