@@ -121,23 +121,35 @@ public class BertEncoderTests
     [Test]
     public async Task GgufAndHuggingFaceFolderEmbedTheSame()
     {
-        using var folder = HuggingFaceModel.Open(TinyBert.FolderPath);
-        using var runner = new EmbeddingRunner(new BertEncoder(folder, folder.Config, maxBatchTokens: 512, threadCount: 2));
-        using var fromFolder = new LlmEngineEmbeddingGenerator(runner, _model.Tokenizer, folder.Config, options: null, "tiny-bert-hf");
-        using var fromGguf = new LlmEngineEmbeddingGenerator(_model);
-        Assert.That(fromFolder.Pooling, Is.EqualTo(PoolingType.Cls), "pooling read from 1_Pooling/config.json");
-
+        await using var folder = LocalModel.Load(new LocalModelOptions { Model = TinyBert.FolderPath, Engine = new LlmEngineOptions { NumThreads = 2 } });
+        Assert.That(folder.Model.Format, Is.EqualTo(ModelFormat.HuggingFace));
         foreach (var pooling in new PoolingType?[] { null, PoolingType.Mean })
         {
             var options = pooling is null ? null : new LlmEngineEmbeddingGeneratorOptions { Pooling = pooling };
             using var gguf = new LlmEngineEmbeddingGenerator(_model, options);
-            using var hf = new LlmEngineEmbeddingGenerator(runner, _model.Tokenizer, folder.Config, options, "tiny-bert-hf");
+            using var hf = new LlmEngineEmbeddingGenerator(folder, options);
+            Assert.That(hf.Pooling, Is.EqualTo(pooling ?? PoolingType.Cls), "pooling read from 1_Pooling/config.json");
             var a = await gguf.GenerateAsync(TinyBert.Sentences);
             var b = await hf.GenerateAsync(TinyBert.Sentences);
+            Assert.That(b.Usage?.InputTokenCount, Is.EqualTo(a.Usage?.InputTokenCount));
             for (var i = 0; i < a.Count; i++)
             {
                 EmbeddingAssert.Close(b[i].Vector.Span, a[i].Vector.Span, 1e-4, $"{pooling?.ToString() ?? "declared"} pooling, sentence {i}");
             }
+        }
+    }
+
+    [Test]
+    public void FolderTokenizerJsonTokenizesAsTheGguf()
+    {
+        var tokenizer = LlmEngine.Tokenization.TokenizerFactory.FromHuggingFace(
+            Path.Combine(TinyBert.FolderPath, "tokenizer.json"), Path.Combine(TinyBert.FolderPath, "tokenizer_config.json"));
+        var cases = LlmEngine.Tests.Tokenization.VocabTestCases.Read("bert-bge");
+        Assert.That(cases, Has.Count.GreaterThan(10));
+        foreach (var (input, expected) in cases)
+        {
+            Assert.That(tokenizer.Encode(input, addSpecialTokens: false), Is.EqualTo(expected), input);
+            Assert.That(tokenizer.Encode(input), Is.EqualTo(_model.Tokenizer.Encode(input)), input);
         }
     }
 

@@ -23,7 +23,7 @@ internal static class TinyBert
     /// <summary>The GGUF file.</summary>
     public static string GgufPath => s_files.Value.Gguf;
 
-    /// <summary>The Transformers folder (weights, config and 1_Pooling; no tokenizer files).</summary>
+    /// <summary>The Transformers folder (weights, config, tokenizer files converted back from the GGUF vocabulary, 1_Pooling).</summary>
     public static string FolderPath => s_files.Value.Folder;
 
     /// <summary>The configuration both were written from.</summary>
@@ -57,7 +57,7 @@ internal static class TinyBert
         var gguf = Path.Combine(Directory, "tiny-bert.gguf");
         var folder = Path.Combine(Directory, "tiny-bert-hf");
         BertCheckpointWriter.WriteGguf(gguf, config, tensors, vocabulary.Metadata);
-        BertCheckpointWriter.WriteHuggingFace(folder, config, tensors);
+        BertCheckpointWriter.WriteHuggingFace(folder, config, tensors, vocabulary.Metadata);
         return (gguf, folder, config);
     }
 }

@@ -126,10 +126,12 @@ internal static class BertCheckpointWriter
 
     /// <summary>
     /// Writes a Transformers <c>BertModel</c> folder of <paramref name="tensors"/> (GGUF names, renamed here):
-    /// <c>config.json</c>, <c>model.safetensors</c> and, when <see cref="ModelConfig.Pooling"/> is set,
-    /// sentence-transformers' <c>1_Pooling/config.json</c>. Tokenizer files are not written.
+    /// <c>config.json</c>, <c>model.safetensors</c>, <c>tokenizer.json</c> and <c>tokenizer_config.json</c> for the
+    /// vocabulary of <paramref name="tokenizer"/> (converted back from llama.cpp's form, see
+    /// <see cref="WriteTokenizer"/>) and, when <see cref="ModelConfig.Pooling"/> is set, sentence-transformers'
+    /// <c>1_Pooling/config.json</c>.
     /// </summary>
-    public static void WriteHuggingFace(string folder, ModelConfig config, IEnumerable<TensorData> tensors)
+    public static void WriteHuggingFace(string folder, ModelConfig config, IEnumerable<TensorData> tensors, GgufMetadata tokenizer)
     {
         Directory.CreateDirectory(folder);
         var safetensors = new SafetensorsWriter();
@@ -160,6 +162,7 @@ internal static class BertCheckpointWriter
             json.WriteNumber("pad_token_id", 0);
             json.WriteString("torch_dtype", "float32");
         });
+        WriteTokenizer(folder, tokenizer);
         if (config.Pooling is { } pooling)
         {
             Directory.CreateDirectory(Path.Combine(folder, "1_Pooling"));
@@ -174,6 +177,119 @@ internal static class BertCheckpointWriter
                 json.WriteBoolean("pooling_mode_lasttoken", pooling == PoolingType.Last);
             });
         }
+    }
+
+    /// <summary>
+    /// Writes the <c>tokenizer.json</c> (WordPiece, <c>BertNormalizer</c>, <c>[CLS]</c>/<c>[SEP]</c> template) and
+    /// <c>tokenizer_config.json</c> of a GGUF bert vocabulary, undoing llama.cpp's conversion: ▁-prefixed pieces start a
+    /// word, other pieces get <c>##</c> back, bracketed and control tokens stay as they are.
+    /// </summary>
+    public static void WriteTokenizer(string folder, GgufMetadata tokenizer)
+    {
+        var tokens = tokenizer.Tokens ?? throw new ArgumentException("The metadata has no tokenizer.ggml.tokens.", nameof(tokenizer));
+        var types = tokenizer.TokenTypes;
+        var lowercase = tokenizer.GetBool("tokenizer.ggml.normalizer.lowercase") ?? true;
+        string Name(long? id, string fallback) => id is { } i && i >= 0 && i < tokens.Length ? tokens[i] : fallback;
+        var cls = Name(tokenizer.GetInteger("tokenizer.ggml.cls_token_id") ?? tokenizer.BosTokenId, "[CLS]");
+        var sep = Name(tokenizer.GetInteger("tokenizer.ggml.seperator_token_id"), "[SEP]");
+        var unk = Name(tokenizer.UnknownTokenId, "[UNK]");
+        var pad = Name(tokenizer.PaddingTokenId, "[PAD]");
+        var mask = Name(tokenizer.GetInteger("tokenizer.ggml.mask_token_id"), "[MASK]");
+        WriteJson(Path.Combine(folder, "tokenizer.json"), json =>
+        {
+            json.WriteString("version", "1.0");
+            json.WriteNull("truncation");
+            json.WriteNull("padding");
+            json.WriteStartArray("added_tokens");
+            for (var id = 0; id < tokens.Length; id++)
+            {
+                if (types is not null && types[id] == 3)
+                {
+                    json.WriteStartObject();
+                    json.WriteNumber("id", id);
+                    json.WriteString("content", tokens[id]);
+                    json.WriteBoolean("single_word", false);
+                    json.WriteBoolean("lstrip", false);
+                    json.WriteBoolean("rstrip", false);
+                    json.WriteBoolean("normalized", false);
+                    json.WriteBoolean("special", true);
+                    json.WriteEndObject();
+                }
+            }
+            json.WriteEndArray();
+            json.WriteStartObject("normalizer");
+            json.WriteString("type", "BertNormalizer");
+            json.WriteBoolean("clean_text", true);
+            json.WriteBoolean("handle_chinese_chars", true);
+            json.WriteNull("strip_accents");
+            json.WriteBoolean("lowercase", lowercase);
+            json.WriteEndObject();
+            json.WriteStartObject("pre_tokenizer");
+            json.WriteString("type", "BertPreTokenizer");
+            json.WriteEndObject();
+            json.WriteStartObject("post_processor");
+            json.WriteString("type", "TemplateProcessing");
+            json.WriteStartArray("single");
+            WriteTemplatePiece(json, "SpecialToken", cls);
+            WriteTemplatePiece(json, "Sequence", "A");
+            WriteTemplatePiece(json, "SpecialToken", sep);
+            json.WriteEndArray();
+            json.WriteStartObject("special_tokens");
+            foreach (var special in (ReadOnlySpan<string>)[cls, sep])
+            {
+                json.WriteStartObject(special);
+                json.WriteString("id", special);
+                json.WriteStartArray("ids");
+                json.WriteNumberValue(Array.IndexOf(tokens, special));
+                json.WriteEndArray();
+                json.WriteStartArray("tokens");
+                json.WriteStringValue(special);
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+            json.WriteEndObject();
+            json.WriteEndObject();
+            json.WriteStartObject("decoder");
+            json.WriteString("type", "WordPiece");
+            json.WriteString("prefix", "##");
+            json.WriteBoolean("cleanup", true);
+            json.WriteEndObject();
+            json.WriteStartObject("model");
+            json.WriteString("type", "WordPiece");
+            json.WriteString("unk_token", unk);
+            json.WriteString("continuing_subword_prefix", "##");
+            json.WriteNumber("max_input_chars_per_word", 100);
+            json.WriteStartObject("vocab");
+            for (var id = 0; id < tokens.Length; id++)
+            {
+                var token = tokens[id];
+                var kept = (types is not null && types[id] == 3) || (token.Length > 1 && token[0] == '[' && token[^1] == ']');
+                json.WriteNumber(kept ? token : token.StartsWith('\u2581') ? token[1..] : "##" + token, id);
+            }
+            json.WriteEndObject();
+            json.WriteEndObject();
+        });
+        WriteJson(Path.Combine(folder, "tokenizer_config.json"), json =>
+        {
+            json.WriteString("tokenizer_class", "BertTokenizer");
+            json.WriteBoolean("do_lower_case", lowercase);
+            json.WriteString("cls_token", cls);
+            json.WriteString("sep_token", sep);
+            json.WriteString("unk_token", unk);
+            json.WriteString("pad_token", pad);
+            json.WriteString("mask_token", mask);
+            json.WriteNumber("model_max_length", 512);
+        });
+    }
+
+    private static void WriteTemplatePiece(Utf8JsonWriter json, string kind, string id)
+    {
+        json.WriteStartObject();
+        json.WriteStartObject(kind);
+        json.WriteString("id", id);
+        json.WriteNumber("type_id", 0);
+        json.WriteEndObject();
+        json.WriteEndObject();
     }
 
     private static void WriteJson(string path, Action<Utf8JsonWriter> body)
