@@ -11,6 +11,7 @@ internal sealed class GrammarBuilder
     private readonly List<string> _order = [];
     private readonly Dictionary<string, int> _ruleIds = new(StringComparer.Ordinal);
     private readonly Dictionary<CodePointSet, int> _charSetRules = [];
+    private readonly Dictionary<string, int> _utf8Nodes = new(StringComparer.Ordinal);
     private List<RuleDraft> _drafts = [];
 
     /// <summary>Whether a rule of this name is defined.</summary>
@@ -37,12 +38,14 @@ internal sealed class GrammarBuilder
         _drafts = [];
         _ruleIds.Clear();
         _charSetRules.Clear();
-        foreach (var name in _order)
+        _utf8Nodes.Clear();
+        var reachable = Reachable(root);
+        foreach (var name in reachable)
         {
             _ruleIds[name] = _drafts.Count;
             _drafts.Add(new RuleDraft(name, _definitions[name].Nesting));
         }
-        foreach (var name in _order)
+        foreach (var name in reachable)
         {
             var draft = _drafts[_ruleIds[name]];
             draft.Alternatives.AddRange(LowerAlternatives(_definitions[name].Body, name));
@@ -167,20 +170,63 @@ internal sealed class GrammarBuilder
         {
             return id;
         }
-        id = _drafts.Count;
-        var draft = new RuleDraft($"char_{id}", nesting: false);
-        _drafts.Add(draft);
+        id = NewDraft("char");
         _charSetRules[set] = id;
-        foreach (var sequence in set.ToUtf8Sequences())
-        {
-            var alt = new List<DraftElement>(sequence.Length);
-            foreach (var byteSet in sequence)
-            {
-                alt.Add(new DraftElement(true, byteSet, -1, 1, 1));
-            }
-            draft.Alternatives.Add(alt);
-        }
+        _drafts[id].Alternatives.AddRange(Utf8Encoding.Alternatives(set, NewUtf8Node));
         return id;
+    }
+
+    private int NewDraft(string prefix)
+    {
+        var id = _drafts.Count;
+        _drafts.Add(new RuleDraft($"{prefix}_{id}", nesting: false));
+        return id;
+    }
+
+    // Continuation-byte subtrees are shared between character sets, keyed by their depth and value ranges.
+    private int NewUtf8Node(string key, Func<List<List<DraftElement>>> build)
+    {
+        if (_utf8Nodes.TryGetValue(key, out var id))
+        {
+            return id;
+        }
+        id = NewDraft("utf8");
+        _utf8Nodes[key] = id;
+        _drafts[id].Alternatives.AddRange(build());
+        return id;
+    }
+
+    // Rules reachable from the root, in definition order; unused shared rules are never lowered.
+    private List<string> Reachable(string root)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal) { root };
+        var stack = new Stack<GrammarExpr>();
+        stack.Push(_definitions[root].Body);
+        while (stack.Count > 0)
+        {
+            switch (stack.Pop())
+            {
+                case RefExpr r when _definitions.TryGetValue(r.Name, out var def) && seen.Add(r.Name):
+                    stack.Push(def.Body);
+                    break;
+                case SeqExpr seq:
+                    foreach (var item in seq.Items)
+                    {
+                        stack.Push(item);
+                    }
+                    break;
+                case AltExpr alt:
+                    foreach (var option in alt.Options)
+                    {
+                        stack.Push(option);
+                    }
+                    break;
+                case RepeatExpr rep:
+                    stack.Push(rep.Item);
+                    break;
+            }
+        }
+        return _order.FindAll(seen.Contains);
     }
 
     private static ByteSet AsciiSet(CodePointSet set)
