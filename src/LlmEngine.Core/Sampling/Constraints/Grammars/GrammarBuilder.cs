@@ -11,7 +11,6 @@ internal sealed class GrammarBuilder
     private readonly List<string> _order = [];
     private readonly Dictionary<string, int> _ruleIds = new(StringComparer.Ordinal);
     private readonly Dictionary<CodePointSet, int> _charSetRules = [];
-    private readonly Dictionary<string, int> _utf8Nodes = new(StringComparer.Ordinal);
     private List<RuleDraft> _drafts = [];
 
     /// <summary>Whether a rule of this name is defined.</summary>
@@ -38,7 +37,6 @@ internal sealed class GrammarBuilder
         _drafts = [];
         _ruleIds.Clear();
         _charSetRules.Clear();
-        _utf8Nodes.Clear();
         var reachable = Reachable(root);
         foreach (var name in reachable)
         {
@@ -170,30 +168,29 @@ internal sealed class GrammarBuilder
         {
             return id;
         }
-        id = NewDraft("char");
+        var template = Utf8Encoding.Template(set);
+        id = _drafts.Count;
+        _drafts.Add(new RuleDraft($"char_{id}", nesting: false));
         _charSetRules[set] = id;
-        _drafts[id].Alternatives.AddRange(Utf8Encoding.Alternatives(set, NewUtf8Node));
-        return id;
-    }
-
-    private int NewDraft(string prefix)
-    {
-        var id = _drafts.Count;
-        _drafts.Add(new RuleDraft($"{prefix}_{id}", nesting: false));
-        return id;
-    }
-
-    // Continuation-byte subtrees are shared between character sets, keyed by their depth and value ranges.
-    private int NewUtf8Node(string key, Func<List<List<DraftElement>>> build)
-    {
-        if (_utf8Nodes.TryGetValue(key, out var id))
+        var offset = _drafts.Count;
+        for (var i = 0; i < template.Nodes.Count; i++)
         {
-            return id;
+            _drafts.Add(new RuleDraft($"utf8_{offset + i}", nesting: false));
         }
-        id = NewDraft("utf8");
-        _utf8Nodes[key] = id;
-        _drafts[id].Alternatives.AddRange(build());
+        _drafts[id].Alternatives.AddRange(Relocate(template.Root, offset));
+        for (var i = 0; i < template.Nodes.Count; i++)
+        {
+            _drafts[offset + i].Alternatives.AddRange(Relocate(template.Nodes[i], offset));
+        }
         return id;
+    }
+
+    private static IEnumerable<List<DraftElement>> Relocate(List<List<DraftElement>> alternatives, int offset)
+    {
+        foreach (var alt in alternatives)
+        {
+            yield return alt.ConvertAll(e => e.IsTerminal ? e : e with { Rule = e.Rule + offset });
+        }
     }
 
     // Rules reachable from the root, in definition order; unused shared rules are never lowered.
@@ -221,7 +218,7 @@ internal sealed class GrammarBuilder
                         stack.Push(option);
                     }
                     break;
-                case RepeatExpr rep:
+                case RepeatExpr { Max: > 0 } rep:
                     stack.Push(rep.Item);
                     break;
             }

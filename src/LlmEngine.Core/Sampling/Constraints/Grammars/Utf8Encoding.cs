@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 
 namespace LlmEngine.Sampling.Constraints.Grammars;
@@ -10,11 +11,42 @@ namespace LlmEngine.Sampling.Constraints.Grammars;
 /// </summary>
 internal static class Utf8Encoding
 {
-    /// <summary>
-    /// The alternatives for <paramref name="set"/>; <paramref name="node"/> returns the rule id for a continuation
-    /// subtree, given its key and a builder for its alternatives.
-    /// </summary>
-    public static List<List<DraftElement>> Alternatives(CodePointSet set, Func<string, Func<List<List<DraftElement>>>, int> node)
+    private const int MaxCachedSets = 512;
+
+    private static readonly ConcurrentDictionary<CodePointSet, Utf8Template> s_templates = new();
+
+    /// <summary>The lowering of <paramref name="set"/>, computed once per set and shared by every grammar.</summary>
+    public static Utf8Template Template(CodePointSet set)
+    {
+        if (s_templates.TryGetValue(set, out var template))
+        {
+            return template;
+        }
+        var nodes = new List<List<List<DraftElement>>>();
+        var keys = new Dictionary<string, int>(StringComparer.Ordinal);
+        int Node(string key, Func<List<List<DraftElement>>> build)
+        {
+            if (keys.TryGetValue(key, out var id))
+            {
+                return id;
+            }
+            id = nodes.Count;
+            keys[key] = id;
+            nodes.Add([]);
+            nodes[id] = build();
+            return id;
+        }
+        template = new Utf8Template(Alternatives(set, Node), nodes);
+        if (s_templates.Count >= MaxCachedSets)
+        {
+            s_templates.Clear();
+        }
+        s_templates.TryAdd(set, template);
+        return template;
+    }
+
+    // The alternatives for `set`; `node` returns the id of a continuation subtree, given its key and a builder.
+    private static List<List<DraftElement>> Alternatives(CodePointSet set, Func<string, Func<List<List<DraftElement>>>, int> node)
     {
         var result = new List<List<DraftElement>>();
         var ascii = ByteSet.Empty;
@@ -119,3 +151,9 @@ internal static class Utf8Encoding
 
     private static DraftElement Terminal(ByteSet set) => new(true, set, -1, 1, 1);
 }
+
+/// <summary>
+/// A lowered character set: the root alternatives and the continuation subtrees, whose rule references are indices
+/// into <see cref="Nodes"/> (a grammar adds its own rule-id offset when it copies them in).
+/// </summary>
+internal sealed record Utf8Template(List<List<DraftElement>> Root, List<List<List<DraftElement>>> Nodes);
