@@ -32,6 +32,13 @@ public sealed class OpenAiServerOptions
     /// </summary>
     public int? MaxWaitingRequests { get; set; }
 
+    /// <summary>
+    /// The sampling parameters a request starts from: each field the request leaves out keeps this value (vLLM's
+    /// <c>--generation-config</c> defaults, such as the model's recommended temperature). Default:
+    /// <c>new SamplingParameters()</c> (OpenAI's defaults; <c>max_tokens</c> of a completion is then 16).
+    /// </summary>
+    public SamplingParameters DefaultSamplingParameters { get; set; } = new();
+
     /// <summary>Checks every option, throwing an <see cref="ArgumentException"/> naming the option.</summary>
     public void Validate()
     {
@@ -56,6 +63,8 @@ public sealed class OpenAiServerOptions
                 throw new ArgumentException("OpenAiServerOptions.ServedModelNames must not contain empty names.", nameof(ServedModelNames));
             }
         }
+        ArgumentNullException.ThrowIfNull(DefaultSamplingParameters, nameof(DefaultSamplingParameters));
+        DefaultSamplingParameters.Validate();
         if (MaxRequestBodySize < 1024)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxRequestBodySize), MaxRequestBodySize, "OpenAiServerOptions.MaxRequestBodySize must be at least 1024 bytes.");
