@@ -5,6 +5,7 @@ using LlmEngine.Models;
 
 var root = new RootCommand("llmengine: run, inspect and serve LLMs from .NET (GGUF and Hugging Face models).")
 {
+    BenchCommand.Create(),
     GenerateCommand.Create(),
     InspectCommand.Create(),
     SynthCommand.Create(),

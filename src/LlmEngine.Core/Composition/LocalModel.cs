@@ -2,6 +2,7 @@ using System.Diagnostics;
 using LlmEngine.Execution.Cpu;
 using LlmEngine.Models;
 using LlmEngine.Models.HuggingFace;
+using LlmEngine.Templates;
 using LlmEngine.Tokenization;
 using Microsoft.Extensions.Logging;
 
@@ -28,6 +29,15 @@ public sealed class LocalModel : IDisposable, IAsyncDisposable
         _engine = engine;
         LoadTime = loadTime;
         ModelId = options.ServedModelName ?? DefaultModelId(model.SourcePath);
+        var gguf = model.Gguf;
+        var hf = model.Tensors as HuggingFaceModel;
+        ChatTemplates = new ChatTemplateResolver
+        {
+            ExplicitTemplate = options.ChatTemplate,
+            ModelDirectory = hf?.SourcePath,
+            GgufMetadata = gguf is null ? null : key => gguf.Metadata.GetString(key),
+            GgufDescription = gguf?.SourcePath,
+        };
     }
 
     /// <summary>The options the model was loaded with.</summary>
@@ -44,6 +54,12 @@ public sealed class LocalModel : IDisposable, IAsyncDisposable
 
     /// <summary>The model's tokenizer.</summary>
     public ITokenizer Tokenizer { get; }
+
+    /// <summary>
+    /// Finds this model's chat template in vLLM's order: <see cref="LocalModelOptions.ChatTemplate"/>, then the Hugging
+    /// Face folder's template files, then the GGUF's <c>tokenizer.chat_template</c>.
+    /// </summary>
+    public ChatTemplateResolver ChatTemplates { get; }
 
     /// <summary>The running engine.</summary>
     public ILlmEngine Engine => _engine;

@@ -279,19 +279,20 @@ internal sealed class EngineCore
         {
             _scheduler.FinishRequest(completion.Request, RequestStatus.FinishedError);
         }
+        End(state);
         state.Fail(error as LlmEngineRequestException
             ?? new LlmEngineRequestException(state.RequestId, $"Request '{state.RequestId}' failed: {error.Message}", error));
-        End(state);
     }
 
     private void Report(RequestState state)
     {
-        state.Report();
-        if (state.IsFinished)
+        // The id is released before the last output is written, so a caller may reuse it as soon as it reads that output.
+        if (state.AllCompletionsFinished)
         {
             EngineLog.RequestFinished(_logger, state.RequestId, state.Completions[0].FinishReason?.Value ?? "none");
             End(state);
         }
+        state.Report();
     }
 
     private void End(RequestState state)

@@ -80,12 +80,7 @@ internal sealed class FileFuzzer
             {
                 stream.SetLength(position);
             }
-            return ($"truncated to {position} bytes", () =>
-            {
-                using var stream = new FileStream(_path, FileMode.Open, FileAccess.Write);
-                stream.Position = position;
-                stream.Write(_original, (int)position, length - (int)position);
-            });
+            return ($"truncated to {position} bytes", () => WriteAt(position, _original.AsSpan((int)position)));
         }
 
         var count = (int)Math.Min(_random.Next(1, 9), length - position);
