@@ -23,6 +23,12 @@ public sealed class OpenAiServerOptions
     /// </summary>
     public IList<string> ServedModelNames { get; set; } = [];
 
+    /// <summary>
+    /// The key of the model to serve when several are registered (<c>AddLlmEngine("qwen", ...)</c>); null (the
+    /// default) serves the model registered without a key.
+    /// </summary>
+    public object? ServiceKey { get; set; }
+
     /// <summary>The largest request body accepted, in bytes; larger bodies get 413. Default 8 MiB.</summary>
     public long MaxRequestBodySize { get; set; } = 8L * 1024 * 1024;
 

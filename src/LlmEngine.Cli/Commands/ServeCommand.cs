@@ -81,7 +81,7 @@ internal static class ServeCommand
         {
             Model = settings.Model ?? BuiltInModel.GetPath(),
             ServedModelName = settings.ServedModelNames.Count > 0 ? settings.ServedModelNames[0] : demo ? BuiltInModel.Name : null,
-            ChatTemplate = settings.ChatTemplate,
+            ChatTemplate = settings.ChatTemplate ?? (demo ? DemoChatTemplate : null),
             KVCacheMemoryBytes = settings.KVCacheMemoryBytes,
             Engine = new LlmEngineOptions
             {
@@ -126,7 +126,7 @@ internal static class ServeCommand
 
         await using (local.ConfigureAwait(false))
         {
-            var chatClient = CreateChatClient(local, settings, demo, log);
+            var chatClient = CreateChatClient(local, settings, log);
             builder.Services.AddSingleton(local);
             if (chatClient is not null)
             {
@@ -175,28 +175,11 @@ internal static class ServeCommand
         return null;
     }
 
-    private static LlmEngineChatClient? CreateChatClient(LocalModel local, ServeSettings settings, bool demo, TextWriter log)
+    /// <summary>The chat client over the model's template (explicit, Hugging Face folder or GGUF metadata), or null when it has none.</summary>
+    private static LlmEngineChatClient? CreateChatClient(LocalModel local, ServeSettings settings, TextWriter log)
     {
-        var resolver = new ChatTemplateResolver
+        var options = new LlmEngineChatClientOptions
         {
-            ExplicitTemplate = settings.ChatTemplate ?? (demo ? DemoChatTemplate : null),
-            ModelDirectory = local.Model.HuggingFace?.SourcePath,
-            GgufMetadata = local.Model.Gguf is { } gguf ? key => gguf.Metadata.GetString(key) : null,
-            GgufDescription = local.Model.Gguf?.SourcePath,
-        };
-        ChatTemplate template;
-        try
-        {
-            template = resolver.Resolve(hasTools: false);
-        }
-        catch (ChatTemplateException error)
-        {
-            log.WriteLine($"note: /v1/chat/completions is off: {error.Message}");
-            return null;
-        }
-        return new LlmEngineChatClient(local.Engine, template, new LlmEngineChatClientOptions
-        {
-            ModelId = local.ModelId,
             ToolCallFormat = settings.ToolCallParser switch
             {
                 "hermes" => ToolCallFormat.Hermes,
@@ -206,7 +189,16 @@ internal static class ServeCommand
                 "none" => ToolCallFormat.None,
                 _ => ToolCallFormat.Auto,
             },
-        });
+        };
+        try
+        {
+            return new LlmEngineChatClient(local, options);
+        }
+        catch (ChatTemplateException error)
+        {
+            log.WriteLine($"note: /v1/chat/completions is off: {error.Message}");
+            return null;
+        }
     }
 
     /// <summary>With <c>--generation-config auto</c>, the model's recommended sampling values (generation_config.json) become the defaults.</summary>
