@@ -9,6 +9,7 @@ var root = new RootCommand("llmengine: run, inspect and serve LLMs from .NET (GG
     GenerateCommand.Create(),
     InspectCommand.Create(),
     SynthCommand.Create(),
+    ServeCommand.Create(),
 };
 var license = new Command("license", "Print the licence of the built-in demo model.");
 license.SetAction(_ => Console.Out.Write(BuiltInModel.GetLicense()));

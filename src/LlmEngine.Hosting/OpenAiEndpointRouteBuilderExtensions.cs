@@ -39,10 +39,9 @@ public static class OpenAiEndpointRouteBuilderExtensions
         configure?.Invoke(options);
         options.Validate();
         var services = endpoints.ServiceProvider;
-        if (services.GetService<IServiceProviderIsService>() is { } isService
-            && !isService.IsService(typeof(ILlmEngine)) && !isService.IsService(typeof(LocalModel)))
+        if (!IsRegistered(services, options.ServiceKey))
         {
-            throw new InvalidOperationException(OpenAiServer.NotRegistered(nameof(ILlmEngine)));
+            throw new InvalidOperationException(OpenAiServer.NotRegistered(options.ServiceKey is null ? nameof(ILlmEngine) : $"ILlmEngine with the key '{options.ServiceKey}'"));
         }
         var server = new OpenAiServer(services, options);
         var logger = services.GetService<ILoggerFactory>()?.CreateLogger("LlmEngine.Hosting") ?? NullLogger.Instance;
@@ -71,5 +70,17 @@ public static class OpenAiEndpointRouteBuilderExtensions
         };
         v1.MapFallback("{**path}", Keyed(EndpointHandlers.UnknownRoute(known)));
         return root;
+    }
+
+    /// <summary>Whether DI can give the engine (checked without creating it: a model may load lazily).</summary>
+    private static bool IsRegistered(IServiceProvider services, object? key)
+    {
+        if (key is null)
+        {
+            return services.GetService<IServiceProviderIsService>() is not { } isService
+                || isService.IsService(typeof(ILlmEngine)) || isService.IsService(typeof(LocalModel));
+        }
+        return services.GetService<IServiceProviderIsKeyedService>() is not { } isKeyed
+            || isKeyed.IsKeyedService(typeof(ILlmEngine), key) || isKeyed.IsKeyedService(typeof(LocalModel), key);
     }
 }

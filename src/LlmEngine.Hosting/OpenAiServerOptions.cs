@@ -23,6 +23,12 @@ public sealed class OpenAiServerOptions
     /// </summary>
     public IList<string> ServedModelNames { get; set; } = [];
 
+    /// <summary>
+    /// The key of the model to serve when several are registered (<c>AddLlmEngine("qwen", ...)</c>); null (the
+    /// default) serves the model registered without a key.
+    /// </summary>
+    public object? ServiceKey { get; set; }
+
     /// <summary>The largest request body accepted, in bytes; larger bodies get 413. Default 8 MiB.</summary>
     public long MaxRequestBodySize { get; set; } = 8L * 1024 * 1024;
 
@@ -31,6 +37,13 @@ public sealed class OpenAiServerOptions
     /// (<c>overloaded</c>) instead of queueing. Default: no limit.
     /// </summary>
     public int? MaxWaitingRequests { get; set; }
+
+    /// <summary>
+    /// The sampling parameters a request starts from: each field the request leaves out keeps this value (vLLM's
+    /// <c>--generation-config</c> defaults, such as the model's recommended temperature). Default:
+    /// <c>new SamplingParameters()</c> (OpenAI's defaults; <c>max_tokens</c> of a completion is then 16).
+    /// </summary>
+    public SamplingParameters DefaultSamplingParameters { get; set; } = new();
 
     /// <summary>Checks every option, throwing an <see cref="ArgumentException"/> naming the option.</summary>
     public void Validate()
@@ -56,6 +69,8 @@ public sealed class OpenAiServerOptions
                 throw new ArgumentException("OpenAiServerOptions.ServedModelNames must not contain empty names.", nameof(ServedModelNames));
             }
         }
+        ArgumentNullException.ThrowIfNull(DefaultSamplingParameters, nameof(DefaultSamplingParameters));
+        DefaultSamplingParameters.Validate();
         if (MaxRequestBodySize < 1024)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxRequestBodySize), MaxRequestBodySize, "OpenAiServerOptions.MaxRequestBodySize must be at least 1024 bytes.");

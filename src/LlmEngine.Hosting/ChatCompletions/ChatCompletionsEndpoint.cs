@@ -36,7 +36,7 @@ internal static class ChatCompletionsEndpoint
             ? (completionTokens, "max_completion_tokens")
             : (request.MaxTokens, "max_tokens");
         var wantLogprobs = request.Logprobs == true;
-        var parameters = SamplingParametersMapper.Map(request, maxTokens, maxTokensField, wantLogprobs ? request.TopLogprobs ?? 0 : null);
+        var parameters = SamplingParametersMapper.Map(request, server.Options.DefaultSamplingParameters, maxTokens, maxTokensField, wantLogprobs ? request.TopLogprobs ?? 0 : null);
         var options = ChatOptionsBuilder.Build(request, parameters);
         server.CheckCapacity(model.Engine);
 

@@ -36,8 +36,8 @@ internal static class CompletionsEndpoint
         var maxModelLength = engine.MaxModelLength;
         var longest = prompts.Max(p => p.TokenIds.Length);
         CheckLength(prompts, request.MaxTokens, maxModelLength);
-        var maxTokens = request.MaxTokens ?? Math.Max(1, Math.Min(DefaultMaxTokens, maxModelLength - longest));
-        var parameters = SamplingParametersMapper.Map(request, maxTokens, "max_tokens", request.Logprobs);
+        var maxTokens = request.MaxTokens ?? Math.Max(1, Math.Min(server.Options.DefaultSamplingParameters.MaxTokens ?? DefaultMaxTokens, maxModelLength - longest));
+        var parameters = SamplingParametersMapper.Map(request, server.Options.DefaultSamplingParameters, maxTokens, "max_tokens", request.Logprobs);
         if (GuidedDecoding.Read(request) is { } guided)
         {
             parameters = parameters with { Constraint = guided.Spec };

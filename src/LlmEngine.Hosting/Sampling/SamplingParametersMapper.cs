@@ -37,11 +37,12 @@ internal static class SamplingParametersMapper
 
     /// <summary>Builds and validates the parameters.</summary>
     /// <param name="request">The wire request.</param>
+    /// <param name="defaults">The server's defaults for the fields the request leaves out.</param>
     /// <param name="maxTokens">The resolved <c>max_tokens</c> (chat has two spellings; completions defaults to 16).</param>
     /// <param name="maxTokensField">The wire name <paramref name="maxTokens"/> came from, for errors.</param>
     /// <param name="logprobs">Top log-probabilities per token, or null for none.</param>
     /// <exception cref="OpenAiException">A field is out of range or unsupported.</exception>
-    public static SamplingParameters Map(SamplingRequest request, int? maxTokens, string maxTokensField, int? logprobs)
+    public static SamplingParameters Map(SamplingRequest request, SamplingParameters defaults, int? maxTokens, string maxTokensField, int? logprobs)
     {
         var n = request.N ?? 1;
         if (n is < 1 or > MaxN)
@@ -56,29 +57,30 @@ internal static class SamplingParametersMapper
         {
             throw OpenAiException.Unsupported("best_of", $"best_of ({bestOf}) different from n ({n}) is not supported; request n completions and rank them yourself.");
         }
-        var parameters = new SamplingParameters
+        // Fields the request leaves out keep the server's defaults (for example the model's generation_config.json).
+        var parameters = defaults with
         {
             N = n,
-            Temperature = request.Temperature ?? 1f,
-            TopP = request.TopP ?? 1f,
-            TopK = request.TopK ?? 0,
-            MinP = request.MinP ?? 0f,
-            FrequencyPenalty = request.FrequencyPenalty ?? 0f,
-            PresencePenalty = request.PresencePenalty ?? 0f,
-            RepetitionPenalty = request.RepetitionPenalty ?? 1f,
-            Seed = request.Seed,
-            MaxTokens = maxTokens,
-            MinTokens = request.MinTokens ?? 0,
-            Stop = ReadStop(request.Stop),
-            StopTokenIds = request.StopTokenIds,
-            IncludeStopStringInOutput = request.IncludeStopStrInOutput ?? false,
-            IgnoreEos = request.IgnoreEos ?? false,
-            LogitBias = ReadLogitBias(request.LogitBias),
-            AllowedTokenIds = request.AllowedTokenIds,
-            BadWords = request.BadWords,
+            Temperature = request.Temperature ?? defaults.Temperature,
+            TopP = request.TopP ?? defaults.TopP,
+            TopK = request.TopK ?? defaults.TopK,
+            MinP = request.MinP ?? defaults.MinP,
+            FrequencyPenalty = request.FrequencyPenalty ?? defaults.FrequencyPenalty,
+            PresencePenalty = request.PresencePenalty ?? defaults.PresencePenalty,
+            RepetitionPenalty = request.RepetitionPenalty ?? defaults.RepetitionPenalty,
+            Seed = request.Seed ?? defaults.Seed,
+            MaxTokens = maxTokens ?? defaults.MaxTokens,
+            MinTokens = request.MinTokens ?? defaults.MinTokens,
+            Stop = ReadStop(request.Stop) ?? defaults.Stop,
+            StopTokenIds = request.StopTokenIds ?? defaults.StopTokenIds,
+            IncludeStopStringInOutput = request.IncludeStopStrInOutput ?? defaults.IncludeStopStringInOutput,
+            IgnoreEos = request.IgnoreEos ?? defaults.IgnoreEos,
+            LogitBias = ReadLogitBias(request.LogitBias) ?? defaults.LogitBias,
+            AllowedTokenIds = request.AllowedTokenIds ?? defaults.AllowedTokenIds,
+            BadWords = request.BadWords ?? defaults.BadWords,
             Logprobs = logprobs,
             PromptLogprobs = request.PromptLogprobs,
-            SkipSpecialTokens = request.SkipSpecialTokens ?? true,
+            SkipSpecialTokens = request.SkipSpecialTokens ?? defaults.SkipSpecialTokens,
             OutputKind = RequestOutputKind.Delta,
         };
         Validate(parameters, maxTokensField);

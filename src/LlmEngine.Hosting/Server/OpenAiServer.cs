@@ -28,8 +28,8 @@ internal sealed class OpenAiServer
         ApiKeys = new ApiKeyValidator(options.ApiKeys);
         var meter = services.GetService<IMeterFactory>()?.Create(ServerMetrics.MeterName) ?? new Meter(ServerMetrics.MeterName);
         Metrics = new ServerMetrics(meter, TryGetStatistics);
-        _chatClient = new(() => services.GetService<IChatClient>());
-        _embeddings = new(() => services.GetService<IEmbeddingGenerator<string, Embedding<float>>>());
+        _chatClient = new(() => Get<IChatClient>());
+        _embeddings = new(() => Get<IEmbeddingGenerator<string, Embedding<float>>>());
         _ready = Task.Run(Resolve);
     }
 
@@ -86,10 +86,15 @@ internal sealed class OpenAiServer
     public static string NotRegistered(string service) =>
         $"{service} is not registered. Call AddLlmEngine() on the service collection (or register {service} yourself) before MapOpenAiEndpoints().";
 
+    /// <summary>A service registered under <see cref="OpenAiServerOptions.ServiceKey"/> (or without a key).</summary>
+    private T? Get<T>()
+        where T : class =>
+        Options.ServiceKey is { } key ? _services.GetKeyedService<T>(key) : _services.GetService<T>();
+
     private ResolvedModel Resolve()
     {
-        var local = _services.GetService<LocalModel>();
-        var engine = local?.Engine ?? _services.GetService<ILlmEngine>()
+        var local = Get<LocalModel>();
+        var engine = local?.Engine ?? Get<ILlmEngine>()
             ?? throw new InvalidOperationException(NotRegistered(nameof(ILlmEngine)));
         string[] names = Options.ServedModelNames.Count > 0
             ? [.. Options.ServedModelNames]
