@@ -10,6 +10,7 @@ namespace LlmEngine.Benchmarks.Scheduling;
 /// so the benchmark runs in a steady state with some admissions and prefix-cache lookups.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
 public class SchedulerStepBenchmark
 {
     private const int PromptLength = 64;
