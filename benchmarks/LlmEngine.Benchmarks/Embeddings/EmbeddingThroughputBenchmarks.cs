@@ -9,7 +9,7 @@ using LlmEngine.Models.Gguf;
 namespace LlmEngine.Benchmarks.Embeddings;
 
 /// <summary>
-/// Embedding throughput: one <see cref="LlmEngineEmbeddingGenerator.GenerateAsync"/> call with 64 sentences (10 to 14
+/// Embedding throughput: one <see cref="LlmEngineEmbeddingGenerator.GenerateAsync"/> call with 64 sentences (10 to 15
 /// words) on random-weight BERTs with the real bge vocabulary. <c>tiny</c> is the
 /// test suite's model (hidden 32, 2 layers, 4 heads, feed-forward 64); <c>bge-small</c> has bge-small-en-v1.5's shape
 /// (hidden 384, 12 layers, 12 heads, feed-forward 1536). Each operation is one input, so inputs/s = 1 / Mean.
