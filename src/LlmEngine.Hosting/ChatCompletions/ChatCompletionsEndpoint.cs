@@ -4,6 +4,7 @@ using LlmEngine.Hosting.Sampling;
 using LlmEngine.Hosting.Serialization;
 using LlmEngine.Hosting.Server;
 using LlmEngine.Hosting.Streaming;
+using LlmEngine.Templates;
 using LlmEngine.Tokenization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
@@ -25,8 +26,7 @@ internal static class ChatCompletionsEndpoint
         var request = await RequestBody.ReadAsync(context, OpenAiJsonContext.Default.ChatCompletionRequest, server.Options.MaxRequestBodySize).ConfigureAwait(false);
         var model = await server.GetModelAsync(cancellationToken).ConfigureAwait(false);
         var modelName = model.ResolveName(request.Model);
-        var client = server.ChatClient ?? throw OpenAiException.BadRequest(
-            $"The model `{modelName}` does not support chat completions: {OpenAiServer.NotRegistered(nameof(IChatClient))} Use /v1/completions for a base model.", "model");
+        var client = GetChatClient(server, modelName);
         var messages = ChatMessageMapper.Map(request.Messages);
         if (request.TopLogprobs is not null && request.Logprobs != true)
         {
@@ -85,6 +85,22 @@ internal static class ChatCompletionsEndpoint
             Usage = usage,
         };
         await context.Response.WriteAsJsonAsync(body, OpenAiJsonContext.Default.ChatCompletionResponse, contentType: "application/json", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The registered chat client; a model without one (or without a chat template) cannot chat: 400.</summary>
+    private static IChatClient GetChatClient(OpenAiServer server, string modelName)
+    {
+        IChatClient? client;
+        try
+        {
+            client = server.ChatClient;
+        }
+        catch (ChatTemplateException error)
+        {
+            throw OpenAiException.BadRequest($"The model `{modelName}` does not support chat completions: {error.Message}", "model", "chat_template_error", error);
+        }
+        return client ?? throw OpenAiException.BadRequest(
+            $"The model `{modelName}` does not support chat completions: {OpenAiServer.NotRegistered(nameof(IChatClient))} Use /v1/completions for a base model.", "model");
     }
 
     private static async Task StreamAsync(HttpContext context, ChatResponseContext response, ChatChoiceState[] states,

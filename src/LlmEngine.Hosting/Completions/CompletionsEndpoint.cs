@@ -16,6 +16,9 @@ internal static class CompletionsEndpoint
     /// <summary>OpenAI's default <c>max_tokens</c> for completions.</summary>
     private const int DefaultMaxTokens = 16;
 
+    /// <summary>The most choices (prompts times n) one request may ask for.</summary>
+    private const int MaxChoices = 256;
+
     public static async Task HandleAsync(HttpContext context, OpenAiServer server)
     {
         var cancellationToken = context.RequestAborted;
@@ -41,6 +44,10 @@ internal static class CompletionsEndpoint
         if (GuidedDecoding.Read(request) is { } guided)
         {
             parameters = parameters with { Constraint = guided.Spec };
+        }
+        if (prompts.Count * parameters.N > MaxChoices)
+        {
+            throw OpenAiException.BadRequest($"{prompts.Count} prompts times n = {parameters.N} asks for {prompts.Count * parameters.N} completions; at most {MaxChoices} may be asked at once.", "n");
         }
         server.CheckCapacity(engine);
 
@@ -112,6 +119,7 @@ internal static class CompletionsEndpoint
         {
             await events.WriteErrorAsync(error).ConfigureAwait(false);
         }
+        // Only a stream gets here: a whole response returned above, and its errors propagate to the endpoint wrapper.
         await events!.CompleteAsync().ConfigureAwait(false);
     }
 

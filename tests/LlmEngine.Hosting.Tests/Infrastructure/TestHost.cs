@@ -42,14 +42,14 @@ internal sealed class TestHost : IAsyncDisposable
 
     /// <summary>A host over the scripted engine with the test template, serving the model as <c>scripted</c>.</summary>
     public static Task<TestHost> ScriptedAsync(Action<OpenAiServerOptions>? configure = null, bool kestrel = false, int numBlocks = 512,
-        Action<IServiceCollection>? services = null, int? maxModelLength = null)
+        Action<IServiceCollection>? services = null, int? maxModelLength = null, int maxNumSeqs = 32)
     {
         var tokenizer = new ByteTokenizer();
         var executor = new ScriptedExecutor(tokenizer, Script.Respond, numBlocks);
         var engine = new LlmEngine.Engine.LlmEngine(executor, tokenizer, new LlmEngineOptions
         {
             BlockSize = executor.BlockSize,
-            MaxNumSeqs = 32,
+            MaxNumSeqs = maxNumSeqs,
             MaxNumBatchedTokens = 2048,
             MaxModelLength = maxModelLength,
             Seed = 11,
@@ -89,7 +89,7 @@ internal sealed class TestHost : IAsyncDisposable
             return new TestHost(app, client, client.BaseAddress!, engine, owned);
         }
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        var http = new HttpClient { BaseAddress = address, DefaultRequestVersion = HttpVersion.Version11 };
+        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = address, DefaultRequestVersion = HttpVersion.Version11 };
         return new TestHost(app, http, address, engine, owned);
     }
 
