@@ -9,6 +9,7 @@ var root = new RootCommand("llmengine: run, inspect and serve LLMs from .NET (GG
     GenerateCommand.Create(),
     InspectCommand.Create(),
     SynthCommand.Create(),
+    ServeCommand.Create(),
 };
 var license = new Command("license", "Print the licence of the built-in demo model.");
 license.SetAction(_ => Console.Out.Write(BuiltInModel.GetLicense()));
@@ -20,6 +21,12 @@ try
 }
 catch (ModelLoadException e)
 {
+    Console.Error.WriteLine("error: " + e.Message);
+    return 2;
+}
+catch (ArgumentException e)
+{
+    // Out-of-range options (a sampling parameter, a prompt longer than the context) are the user's to fix, not a crash.
     Console.Error.WriteLine("error: " + e.Message);
     return 2;
 }

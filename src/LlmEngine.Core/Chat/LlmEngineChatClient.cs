@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using LlmEngine.Chat.Mapping;
 using LlmEngine.Chat.ToolCalls;
+using LlmEngine.Composition;
 using LlmEngine.Templates;
 using LlmEngine.Tokenization;
 using Microsoft.Extensions.AI;
@@ -35,29 +36,68 @@ public sealed class LlmEngineChatClient : IChatClient
     /// <param name="options">Model id, tool-call format, default sampling parameters; defaults when null.</param>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
     public LlmEngineChatClient(ILlmEngine engine, ChatTemplate chatTemplate, LlmEngineChatClientOptions? options = null)
-        : this(engine, new ChatTemplatePromptRenderer(chatTemplate ?? throw new ArgumentNullException(nameof(chatTemplate)), engine?.Tokenizer!), options)
+        : this(engine, chatTemplate, toolUseChatTemplate: null, options)
     {
     }
 
-    internal LlmEngineChatClient(ILlmEngine engine, IChatPromptRenderer renderer, LlmEngineChatClientOptions? options)
+    /// <summary>
+    /// Creates a client for a model with a separate template for requests that offer tools (the <c>tool_use</c> entry
+    /// of a Hugging Face or GGUF template list).
+    /// </summary>
+    /// <param name="engine">The engine; the client does not own it.</param>
+    /// <param name="chatTemplate">The default chat template.</param>
+    /// <param name="toolUseChatTemplate">The template for requests with tools, or null to use <paramref name="chatTemplate"/> for them too.</param>
+    /// <param name="options">Model id, tool-call format, default sampling parameters; defaults when null.</param>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    public LlmEngineChatClient(ILlmEngine engine, ChatTemplate chatTemplate, ChatTemplate? toolUseChatTemplate, LlmEngineChatClientOptions? options = null)
+        : this(engine, new ChatTemplatePromptRenderer(chatTemplate ?? throw new ArgumentNullException(nameof(chatTemplate)), toolUseChatTemplate, engine?.Tokenizer!), options, "local")
+    {
+    }
+
+    /// <summary>
+    /// Creates a client over a loaded model's engine, with the chat template(s) found as vLLM finds them: the explicit
+    /// <see cref="LocalModelOptions.ChatTemplate"/>, else the Hugging Face folder's, else the GGUF file's. The model id
+    /// defaults to <see cref="LocalModel.ModelId"/>.
+    /// </summary>
+    /// <param name="model">The loaded model; the client does not own it.</param>
+    /// <param name="options">Model id, tool-call format, default sampling parameters; defaults when null.</param>
+    /// <exception cref="ChatTemplateException">The model has no chat template and none was given, or the template does not parse.</exception>
+    public LlmEngineChatClient(LocalModel model, LlmEngineChatClientOptions? options = null)
+        : this(model ?? throw new ArgumentNullException(nameof(model)), LocalModelChatTemplates.Resolve(model), options)
+    {
+    }
+
+    private LlmEngineChatClient(LocalModel model, (ChatTemplate Default, ChatTemplate? ToolUse) templates, LlmEngineChatClientOptions? options)
+        : this(model.Engine, new ChatTemplatePromptRenderer(templates.Default, templates.ToolUse, model.Tokenizer), options, model.ModelId)
+    {
+    }
+
+    internal LlmEngineChatClient(ILlmEngine engine, IChatPromptRenderer renderer, LlmEngineChatClientOptions? options, string defaultModelId)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(renderer);
         _engine = engine;
         _renderer = renderer;
         _options = options ?? new LlmEngineChatClientOptions();
-        ArgumentException.ThrowIfNullOrWhiteSpace(_options.ModelId, "options.ModelId");
+        if (_options.ModelId is not null && string.IsNullOrWhiteSpace(_options.ModelId))
+        {
+            throw new ArgumentException("LlmEngineChatClientOptions.ModelId must not be empty or whitespace when set.", nameof(options));
+        }
+        ModelId = _options.ModelId ?? defaultModelId;
         if (!Enum.IsDefined(_options.ToolCallFormat))
         {
             throw new ArgumentOutOfRangeException(nameof(options), _options.ToolCallFormat, "LlmEngineChatClientOptions.ToolCallFormat is not a ToolCallFormat value.");
         }
         _options.DefaultParameters.Validate();
         _templateToolFormat = ToolCallParsers.Detect(renderer.TemplateSource);
-        Metadata = new ChatClientMetadata(ProviderName, providerUri: null, defaultModelId: _options.ModelId);
+        Metadata = new ChatClientMetadata(ProviderName, providerUri: null, defaultModelId: ModelId);
     }
 
     /// <summary>The provider name (<c>llmengine</c>) and the model id.</summary>
     public ChatClientMetadata Metadata { get; }
+
+    /// <summary>The model id reported in responses: <see cref="LlmEngineChatClientOptions.ModelId"/>, else the model's name, else <c>local</c>.</summary>
+    public string ModelId { get; }
 
     /// <summary>The tool-call format used when <see cref="LlmEngineChatClientOptions.ToolCallFormat"/> is <see cref="ToolCallFormat.Auto"/>, as detected from the chat template.</summary>
     public ToolCallFormat TemplateToolCallFormat => _templateToolFormat;
@@ -89,7 +129,7 @@ public sealed class LlmEngineChatClient : IChatClient
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var plan = ChatOptionsMapper.Map(messages, options, _options, _templateToolFormat, this);
+        var plan = ChatOptionsMapper.Map(messages, options, _options, ModelId, _templateToolFormat, this);
         var prompt = _renderer.Render(plan.Messages, plan.Tools, plan.AddGenerationPrompt, plan.TemplateVariables);
         var promptTokenIds = _engine.Tokenizer.Encode(prompt, addSpecialTokens: false, parseSpecialTokens: true);
         if (promptTokenIds.Length == 0)
@@ -149,6 +189,8 @@ public sealed class LlmEngineChatClient : IChatClient
         {
             await foreach (var output in reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
+                // Outputs may already be queued; a cancelled caller must not keep receiving them.
+                cancellationToken.ThrowIfCancellationRequested();
                 var completion = output.Outputs.Count > 0 ? output.Outputs[0] : null;
                 var contents = completion is { Text.Length: > 0 } ? parser.Append(completion.Text) : [];
                 var logprobs = completion?.Logprobs is { Count: > 0 } positions ? positions : null;
@@ -183,7 +225,7 @@ public sealed class LlmEngineChatClient : IChatClient
         {
             ResponseId = requestId,
             MessageId = requestId,
-            ModelId = _options.ModelId,
+            ModelId = ModelId,
             CreatedAt = createdAt,
             RawRepresentation = output,
         };

@@ -3,8 +3,11 @@ namespace LlmEngine.Chat;
 /// <summary>Settings of an <see cref="LlmEngineChatClient"/> that hold for every request it sends.</summary>
 public sealed class LlmEngineChatClientOptions
 {
-    /// <summary>The model id reported in responses and <see cref="Microsoft.Extensions.AI.ChatClientMetadata"/> (vLLM's served model name). Default <c>local</c>.</summary>
-    public string ModelId { get; set; } = "local";
+    /// <summary>
+    /// The model id reported in responses and <see cref="Microsoft.Extensions.AI.ChatClientMetadata"/> (vLLM's served
+    /// model name); null uses the loaded model's name, or <c>local</c> for a bare engine.
+    /// </summary>
+    public string? ModelId { get; set; }
 
     /// <summary>How tool calls are parsed; <see cref="ToolCallFormat.Auto"/> (the default) picks the format from the chat template.</summary>
     public ToolCallFormat ToolCallFormat { get; set; } = ToolCallFormat.Auto;

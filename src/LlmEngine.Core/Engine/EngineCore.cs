@@ -181,6 +181,12 @@ internal sealed class EngineCore
         }
 
         var status = StopChecker.Check(request, _scheduler.Config.MaxModelLength, _endOfGenerationTokenIds, completion.StopTokenIds, out var stopReason);
+        var constraintComplete = false;
+        if (request.SamplingState?.Constraint is { } constraint && !_endOfGenerationTokenIds.AsSpan().Contains(token))
+        {
+            constraint.Accept(token);
+            constraintComplete = constraint.IsComplete;
+        }
         string? stopString = null;
         if (status != RequestStatus.FinishedStopped || request.Parameters.IncludeStopStringInOutput)
         {
@@ -190,6 +196,11 @@ internal sealed class EngineCore
         {
             status = RequestStatus.FinishedStopped;
             stopReason = stopString;
+        }
+        else if (status is null && constraintComplete)
+        {
+            // A finished constraint (a closed JSON value, a full regex match, a whole choice) ends the output without EOS.
+            status = RequestStatus.FinishedStopped;
         }
         completion.HasUpdate = true;
         if (status is { } finished)
@@ -279,19 +290,20 @@ internal sealed class EngineCore
         {
             _scheduler.FinishRequest(completion.Request, RequestStatus.FinishedError);
         }
+        End(state);
         state.Fail(error as LlmEngineRequestException
             ?? new LlmEngineRequestException(state.RequestId, $"Request '{state.RequestId}' failed: {error.Message}", error));
-        End(state);
     }
 
     private void Report(RequestState state)
     {
-        state.Report();
-        if (state.IsFinished)
+        // The id is released before the last output is written, so a caller may reuse it as soon as it reads that output.
+        if (state.AllCompletionsFinished)
         {
             EngineLog.RequestFinished(_logger, state.RequestId, state.Completions[0].FinishReason?.Value ?? "none");
             End(state);
         }
+        state.Report();
     }
 
     private void End(RequestState state)

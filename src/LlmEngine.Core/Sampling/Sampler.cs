@@ -53,6 +53,12 @@ internal sealed class Sampler
             logits.CopyTo(_raw);
         }
 
+        if (state.Constraint is { } constraint)
+        {
+            // vLLM applies the structured-output bitmask before every other logits processor.
+            constraint.ComputeMask(state.ConstraintMask!);
+            state.ConstraintMask!.Apply(logits);
+        }
         LogitsProcessors.ApplyLogitBias(logits, state);
         LogitsProcessors.ApplyAllowedTokenIds(logits, state);
         var outputTokenIds = request.OutputTokenIds;
@@ -155,8 +161,7 @@ internal sealed class Sampler
         }
         if (parameters.TopK > 0 && parameters.TopK < _vocabularySize)
         {
-            logits.CopyTo(_scratch);
-            threshold = MathF.Max(threshold, Selection.KthLargest(_scratch.AsSpan(0, _vocabularySize), parameters.TopK));
+            threshold = MathF.Max(threshold, KthLargestLogit(logits, parameters.TopK, max));
         }
 
         var weights = _weights.AsSpan(0, _vocabularySize);
@@ -295,6 +300,53 @@ internal sealed class Sampler
             }
         }
         return kept;
+    }
+
+    /// <summary>
+    /// The k-th largest logit. The top k of a real distribution sit within a few units of the maximum, so the logits
+    /// in a window below it are gathered (one SIMD pass) and only those are quick-selected; the window widens until
+    /// it holds k of them.
+    /// </summary>
+    private float KthLargestLogit(ReadOnlySpan<float> logits, int k, float max)
+    {
+        for (var width = 4f; ; width *= 4f)
+        {
+            var floor = width > 1e6f ? float.NegativeInfinity : max - width;
+            var values = _scratch.AsSpan(0, _vocabularySize);
+            var count = GatherAtLeast(logits, floor, values);
+            if (count >= k)
+            {
+                return Selection.KthLargest(values[..count], k);
+            }
+        }
+    }
+
+    private static int GatherAtLeast(ReadOnlySpan<float> values, float floor, Span<float> destination)
+    {
+        var count = 0;
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var f = Vector256.Create(floor);
+            for (; i + Vector256<float>.Count <= values.Length; i += Vector256<float>.Count)
+            {
+                var v = Vector256.Create(values.Slice(i, Vector256<float>.Count));
+                var mask = Vector256.GreaterThanOrEqual(v, f).ExtractMostSignificantBits();
+                while (mask != 0)
+                {
+                    destination[count++] = values[i + BitOperations.TrailingZeroCount(mask)];
+                    mask &= mask - 1;
+                }
+            }
+        }
+        for (; i < values.Length; i++)
+        {
+            if (values[i] >= floor)
+            {
+                destination[count++] = values[i];
+            }
+        }
+        return count;
     }
 
     /// <summary>Inverse-CDF draw from unnormalised weights, summing chunks with SIMD before walking one chunk.</summary>

@@ -28,12 +28,16 @@ public class QuantizedMatMulTests
     [TestCaseSource(nameof(s_zooTypes))]
     public void Dot_OverSeveralChunks_EqualsDequantizeThenDot(string name)
     {
-        // The four rows are contiguous blocks, so the whole tensor reads as one 2048-element row.
+        // Blocks are self-contained, so the tensor's bytes repeated three times read as one 6144-element row.
         using var zoo = QuantZoo.Open();
         zoo.File.TryGetTensor(name, out var tensor);
-        var x = RandomVector((int)tensor.ElementCount, 5);
-        var actual = QuantizedMatMul.Dot(tensor.Type, tensor.Bytes, x);
-        var (exact, magnitude) = ExactDot(zoo.Expected(name), x);
+        var bytes = tensor.Bytes.ToArray();
+        var row = bytes.Concat(bytes).Concat(bytes).ToArray();
+        var values = zoo.Expected(name).ToArray();
+        var weights = values.Concat(values).Concat(values).ToArray();
+        var x = RandomVector(weights.Length, 5);
+        var actual = QuantizedMatMul.Dot(tensor.Type, row, x);
+        var (exact, magnitude) = ExactDot(weights, x);
         Assert.That(actual, Is.EqualTo(exact).Within(1e-6 * magnitude + 1e-7), name);
     }
 

@@ -205,6 +205,24 @@ public class SamplerTests
     }
 
     [Test]
+    public void TopKOverWidelySpreadLogitsKeepsExactlyTheKLargest()
+    {
+        const int Vocab = 1000;
+        var raw = Enumerable.Range(0, Vocab).Select(i => (float)((i * 7919) % Vocab) / 10f).ToArray();
+        var topK = raw.Select((value, id) => (value, id)).OrderByDescending(t => t.value).Take(300).Select(t => t.id).ToHashSet();
+        var sampler = new Sampler(Vocab);
+        var request = MakeRequest(new SamplingParameters { Seed = 4, TopK = 300, Temperature = 100f });
+        var drawn = new HashSet<int>();
+        for (var i = 0; i < 500; i++)
+        {
+            var token = sampler.Sample(request, (float[])raw.Clone());
+            Assert.That(topK.Contains(token), Is.True, $"token {token} is not among the 300 largest");
+            drawn.Add(token);
+        }
+        Assert.That(drawn.Min(id => raw[id]), Is.LessThan(raw.OrderByDescending(v => v).ElementAt(250)), "draws reach the bottom of the top 300");
+    }
+
+    [Test]
     public void ASeededGeneratorDrawsTheSameWhateverIsSampledInBetween()
     {
         var sampler = new Sampler(64);

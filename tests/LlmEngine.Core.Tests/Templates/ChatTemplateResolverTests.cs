@@ -1,4 +1,5 @@
 using LlmEngine.Templates;
+using LlmEngine.Tests.Infrastructure;
 using NUnit.Framework;
 
 namespace LlmEngine.Tests.Templates;
@@ -99,6 +100,15 @@ public class ChatTemplateResolverTests
         var resolver = new ChatTemplateResolver { ModelDirectory = _dir, GgufMetadata = _ => null, GgufDescription = "model.gguf" };
         var e = Assert.Throws<ChatTemplateException>(() => resolver.ResolveSource(false));
         Assert.That(e!.Message, Does.Contain("no chat template").And.Contain("--chat-template").And.Contain("model.gguf"));
+    }
+
+    [Test]
+    public void RealHuggingFaceFolder_ResolvesItsTokenizerConfigTemplate()
+    {
+        var folder = TestData.Directory("archs/hf/tiny-qwen2");
+        var source = new ChatTemplateResolver { ModelDirectory = folder }.ResolveSource(hasTools: false);
+        Assert.That(source.Text, Is.EqualTo(File.ReadAllText(TestData.File("templates/Qwen-Qwen2.5-7B-Instruct.jinja"))));
+        Assert.That(source.Origin, Does.Contain("tokenizer_config.json"));
     }
 
     private void WriteConfig(string json) => File.WriteAllText(Path.Combine(_dir, "tokenizer_config.json"), json);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LlmEngine.Sampling.Constraints;
 using Microsoft.Extensions.AI;
 
 namespace LlmEngine.Chat.Mapping;
@@ -13,10 +14,10 @@ internal static class ChatOptionsMapper
 {
     private const string EnableThinking = "enable_thinking";
 
-    public static ChatRequestPlan Map(IEnumerable<ChatMessage> messages, ChatOptions? options, LlmEngineChatClientOptions settings,
+    public static ChatRequestPlan Map(IEnumerable<ChatMessage> messages, ChatOptions? options, LlmEngineChatClientOptions settings, string modelId,
         ToolCallFormat templateToolFormat, IChatClient client)
     {
-        RejectUnsupported(options, settings.ModelId);
+        RejectUnsupported(options, modelId);
         var templateMessages = ChatMessageMapper.ToTemplateMessages(messages, options?.Instructions);
         var parameters = BaseParameters(options, settings, client);
         parameters = ApplyStandardOptions(parameters, options);
@@ -24,7 +25,8 @@ internal static class ChatOptionsMapper
         JsonArray? tools = null;
         IReadOnlySet<string> toolNames = new HashSet<string>();
         var toolFormat = ToolCallFormat.None;
-        ResponseConstraint? constraint = null;
+        var toolCallRequired = false;
+        string? requiredToolName = null;
         var toolMode = options?.ToolMode;
         if (options?.Tools is { Count: > 0 } offered && toolMode is not NoneChatToolMode)
         {
@@ -37,7 +39,8 @@ internal static class ChatOptionsMapper
                 {
                     throw new ArgumentException($"ChatOptions.ToolMode requires the function '{name}', which is not among ChatOptions.Tools ({string.Join(", ", names)}).", nameof(options));
                 }
-                constraint = new ResponseConstraint(ResponseConstraintKind.ToolCall, null, required.RequiredFunctionName);
+                toolCallRequired = true;
+                requiredToolName = required.RequiredFunctionName;
             }
         }
         else if (toolMode is RequiredChatToolMode)
@@ -45,12 +48,11 @@ internal static class ChatOptionsMapper
             throw new ArgumentException("ChatOptions.ToolMode requires a tool call, but ChatOptions.Tools is empty.", nameof(options));
         }
 
-        var formatConstraint = MapResponseFormat(options?.ResponseFormat);
-        if (formatConstraint is not null && constraint is not null)
+        var outputConstraint = MapResponseFormat(options?.ResponseFormat);
+        if (outputConstraint is not null && toolCallRequired)
         {
             throw new ArgumentException("ChatOptions.ResponseFormat asks for JSON while ChatOptions.ToolMode requires a tool call; the output can only be constrained one way.", nameof(options));
         }
-        constraint ??= formatConstraint;
 
         var variables = new Dictionary<string, object?>(settings.DefaultChatTemplateKwargs, StringComparer.Ordinal);
         var emitReasoning = true;
@@ -76,6 +78,7 @@ internal static class ChatOptionsMapper
             N = 1,
             OutputKind = RequestOutputKind.Delta,
             SkipSpecialTokens = skipSpecialTokens,
+            Constraint = CombineConstraints(parameters.Constraint, outputConstraint, toolCallRequired),
         };
         try
         {
@@ -98,9 +101,22 @@ internal static class ChatOptionsMapper
             AddGenerationPrompt = addGenerationPrompt,
             ParseReasoning = settings.ParseReasoning,
             EmitReasoning = emitReasoning,
-            Constraint = constraint,
+            OutputConstraint = outputConstraint,
+            ToolCallRequired = toolCallRequired,
+            RequiredToolName = requiredToolName,
             Priority = priority,
         };
+    }
+
+    private static ConstraintSpec? CombineConstraints(ConstraintSpec? fromProperties, ConstraintSpec? fromResponseFormat, bool toolCallRequired)
+    {
+        if (fromProperties is not null && (fromResponseFormat is not null || toolCallRequired))
+        {
+            throw new ArgumentException(
+                $"ChatOptions.AdditionalProperties[\"{LlmEngineChatOptionKeys.Constraint}\"] cannot be combined with a JSON ResponseFormat or a required tool call; the output can only be constrained one way.",
+                "options");
+        }
+        return fromProperties ?? fromResponseFormat;
     }
 
     private static void RejectUnsupported(ChatOptions? options, string modelId)
@@ -250,6 +266,14 @@ internal static class ChatOptionsMapper
                 case LlmEngineChatOptionKeys.Priority:
                     priority = AdditionalPropertyReader.Int(key, value);
                     break;
+                case LlmEngineChatOptionKeys.Constraint:
+                    parameters = parameters with
+                    {
+                        Constraint = value as ConstraintSpec ?? throw new ArgumentException(
+                            $"ChatOptions.AdditionalProperties[\"{key}\"] must be a ConstraintSpec (JsonSchemaConstraint, RegexConstraint, ChoiceConstraint, GbnfGrammarConstraint); got {value?.GetType().Name ?? "null"}.",
+                            nameof(options)),
+                    };
+                    break;
                 default:
                     throw new ArgumentException(
                         $"ChatOptions.AdditionalProperties[\"{key}\"] is not an option LlmEngine's chat client knows; the supported keys are {string.Join(", ", LlmEngineChatOptionKeys.All)}.",
@@ -263,21 +287,21 @@ internal static class ChatOptionsMapper
         return parameters;
     }
 
-    private static ResponseConstraint? MapResponseFormat(ChatResponseFormat? format)
+    private static ConstraintSpec? MapResponseFormat(ChatResponseFormat? format)
     {
         switch (format)
         {
             case null or ChatResponseFormatText:
                 return null;
             case ChatResponseFormatJson { Schema: null }:
-                return new ResponseConstraint(ResponseConstraintKind.Json, null, null);
+                return new JsonObjectConstraint();
             case ChatResponseFormatJson json:
                 var schema = json.Schema!.Value;
                 if (schema.ValueKind is not (JsonValueKind.Object or JsonValueKind.True or JsonValueKind.False))
                 {
                     throw new ArgumentException($"ChatOptions.ResponseFormat has a schema that is a JSON {schema.ValueKind.ToString().ToLowerInvariant()}; a JSON schema is an object or a boolean.", "options");
                 }
-                return new ResponseConstraint(ResponseConstraintKind.JsonSchema, schema.Clone(), json.SchemaName);
+                return new JsonSchemaConstraint(schema.GetRawText());
             default:
                 throw new ArgumentException($"ChatOptions.ResponseFormat is a {format.GetType().Name}, which LlmEngine's chat client does not know.", "options");
         }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using LlmEngine.Sampling.Constraints;
 
 namespace LlmEngine.Chat.Mapping;
 
@@ -35,8 +36,17 @@ internal sealed class ChatRequestPlan
     /// <summary>Whether split-off reasoning is returned (false drops it: <see cref="Microsoft.Extensions.AI.ReasoningOutput.None"/>).</summary>
     public bool EmitReasoning { get; init; } = true;
 
-    /// <summary>The structured-output constraint asked for, if any.</summary>
-    public ResponseConstraint? Constraint { get; init; }
+    /// <summary>
+    /// The structured output <see cref="Microsoft.Extensions.AI.ChatOptions.ResponseFormat"/> asks for
+    /// (<see cref="JsonObjectConstraint"/> or <see cref="JsonSchemaConstraint"/>), for the sampler's constraints.
+    /// </summary>
+    public ConstraintSpec? OutputConstraint { get; init; }
+
+    /// <summary>Whether <see cref="Microsoft.Extensions.AI.ChatToolMode.RequireAny"/> or a named function requires a tool call.</summary>
+    public bool ToolCallRequired { get; init; }
+
+    /// <summary>The function a tool call must name (<see cref="Microsoft.Extensions.AI.ChatToolMode.RequireSpecific"/>), if any.</summary>
+    public string? RequiredToolName { get; init; }
 
     /// <summary>Scheduling priority (lower first).</summary>
     public int Priority { get; init; }

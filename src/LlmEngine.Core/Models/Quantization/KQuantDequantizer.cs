@@ -59,7 +59,7 @@ internal static class KQuantDequantizer
             }
             var o = 0;
             var isc = 0;
-            var m = 1;
+            var bit = 0;
             for (var n = 0; n < QK; n += 128)
             {
                 var q = block.Slice(32 + n / 4, 32);
@@ -70,10 +70,11 @@ internal static class KQuantDequantizer
                         var dl = dAll * scales[isc++];
                         for (var l = 16 * half; l < 16 * half + 16; l++)
                         {
-                            y[o++] = dl * (((q[l] >> shift) & 3) - ((hm[l] & m) != 0 ? 0 : 4));
+                            // A clear high bit subtracts 4; computed without a branch (the bits are random).
+                            y[o++] = dl * (((q[l] >> shift) & 3) - 4 + (((hm[l] >> bit) & 1) << 2));
                         }
                     }
-                    m <<= 1;
+                    bit++;
                 }
             }
         }
@@ -119,7 +120,6 @@ internal static class KQuantDequantizer
             var min = QuantMath.ReadHalf(block, 2);
             var scales = block.Slice(4, 12);
             var qh = block.Slice(16, 32);
-            int u1 = 1, u2 = 2;
             for (var j = 0; j < 4; j++)
             {
                 var ql = block.Slice(48 + 32 * j, 32);
@@ -130,13 +130,13 @@ internal static class KQuantDequantizer
                 var d2 = d * sc;
                 var m2 = min * mn;
                 var o = y.Slice(64 * j, 64);
+                // The high bits are shifted into place rather than tested: random bits defeat a branch predictor.
+                var shift = 2 * j;
                 for (var l = 0; l < 32; l++)
                 {
-                    o[l] = d1 * ((ql[l] & 0xF) + ((qh[l] & u1) != 0 ? 16 : 0)) - m1;
-                    o[l + 32] = d2 * ((ql[l] >> 4) + ((qh[l] & u2) != 0 ? 16 : 0)) - m2;
+                    o[l] = d1 * ((ql[l] & 0xF) + (((qh[l] >> shift) & 1) << 4)) - m1;
+                    o[l + 32] = d2 * ((ql[l] >> 4) + (((qh[l] >> (shift + 1)) & 1) << 4)) - m2;
                 }
-                u1 <<= 2;
-                u2 <<= 2;
             }
         }
     }

@@ -41,7 +41,7 @@ internal sealed class ChatHarness : IDisposable
 
     /// <summary>A harness with a plain ChatML template (Qwen's format, without tools).</summary>
     public static ChatHarness ChatMl(Func<string, string> respond, LlmEngineChatClientOptions? options = null, int? maxModelLength = null) =>
-        WithTemplate(Templates.ChatMl, respond, "<|im_end|>", ["<|im_start|>assistant\n"], options, maxModelLength);
+        WithTemplate(TestTemplates.ChatMl, respond, "<|im_end|>", ["<|im_start|>assistant\n"], options, maxModelLength);
 
     public void Dispose() => Engine.Dispose();
 

@@ -17,33 +17,33 @@ internal sealed partial class Interpreter
             case NameExpr name:
                 return Lookup(name.Name, scope);
             case GetAttrExpr attribute:
-            {
-                var target = Evaluate(attribute.Target, scope);
-                return target is JinjaDict dict ? dict.GetAttribute(attribute.Key) : target.GetAttribute(attribute.Name);
-            }
+                {
+                    var target = Evaluate(attribute.Target, scope);
+                    return target is JinjaDict dict ? dict.GetAttribute(attribute.Key) : target.GetAttribute(attribute.Name);
+                }
             case GetItemExpr item:
-            {
-                var target = Evaluate(item.Target, scope);
-                return item.Key is SliceExpr slice ? Slice(target, slice, scope) : target.GetItem(Evaluate(item.Key, scope));
-            }
+                {
+                    var target = Evaluate(item.Target, scope);
+                    return item.Key is SliceExpr slice ? Slice(target, slice, scope) : target.GetItem(Evaluate(item.Key, scope));
+                }
             case ListExpr list:
-            {
-                var items = new List<JinjaValue>(list.Items.Length);
-                foreach (var element in list.Items)
                 {
-                    items.Add(Evaluate(element, scope));
+                    var items = new List<JinjaValue>(list.Items.Length);
+                    foreach (var element in list.Items)
+                    {
+                        items.Add(Evaluate(element, scope));
+                    }
+                    return new JinjaList(items, list.IsTuple);
                 }
-                return new JinjaList(items, list.IsTuple);
-            }
             case DictExpr dict:
-            {
-                var result = new JinjaDict(dict.Pairs.Length);
-                foreach (var (key, value) in dict.Pairs)
                 {
-                    result.Items[Evaluate(key, scope)] = Evaluate(value, scope);
+                    var result = new JinjaDict(dict.Pairs.Length);
+                    foreach (var (key, value) in dict.Pairs)
+                    {
+                        result.Items[Evaluate(key, scope)] = Evaluate(value, scope);
+                    }
+                    return result;
                 }
-                return result;
-            }
             case CallExpr call:
                 return EvaluateCall(call, scope, caller: null);
             case FilterExpr filter:
@@ -55,15 +55,15 @@ internal sealed partial class Interpreter
             case BinaryExpr binary:
                 return EvaluateBinary(binary, scope);
             case ConcatExpr concat:
-            {
-                var sb = new StringBuilder();
-                foreach (var operand in concat.Operands)
                 {
-                    Evaluate(operand, scope).WriteStr(sb);
-                    Operators.CheckLength(sb.Length, Options.MaxOutputLength);
+                    var sb = new StringBuilder();
+                    foreach (var operand in concat.Operands)
+                    {
+                        Evaluate(operand, scope).WriteStr(sb);
+                        Operators.CheckLength(sb.Length, Options.MaxOutputLength);
+                    }
+                    return JinjaString.Of(sb.ToString());
                 }
-                return JinjaString.Of(sb.ToString());
-            }
             case CompareExpr compare:
                 return JinjaBool.Of(EvaluateCompare(compare, scope));
             case CondExpr conditional:

@@ -61,41 +61,41 @@ internal sealed partial class Interpreter
                 Assign(set.Target, Evaluate(set.Value, scope), scope);
                 return Flow.Normal;
             case SetBlockNode setBlock:
-            {
-                JinjaValue value = JinjaString.Of(Capture(setBlock.Body, scope, out _));
-                _offset = node.Offset;
-                if (setBlock.Filter is not null)
                 {
-                    value = ApplyFilterChain(setBlock.Filter, value, scope);
+                    JinjaValue value = JinjaString.Of(Capture(setBlock.Body, scope, out _));
+                    _offset = node.Offset;
+                    if (setBlock.Filter is not null)
+                    {
+                        value = ApplyFilterChain(setBlock.Filter, value, scope);
+                    }
+                    Assign(setBlock.Target, value, scope);
+                    return Flow.Normal;
                 }
-                Assign(setBlock.Target, value, scope);
-                return Flow.Normal;
-            }
             case MacroNode macro:
                 scope.Set(macro.Name, MakeMacro(macro.Name, macro.Parameters, macro.Body, scope));
                 return Flow.Normal;
             case CallBlockNode callBlock:
-            {
-                var caller = MakeMacro("caller", callBlock.Parameters, callBlock.Body, scope);
-                WriteValue(EvaluateCall(callBlock.Call, scope, caller));
-                return Flow.Normal;
-            }
-            case FilterBlockNode filterBlock:
-            {
-                var text = Capture(filterBlock.Body, scope, out _);
-                _offset = node.Offset;
-                WriteValue(ApplyFilterChain(filterBlock.Filter, JinjaString.Of(text), scope));
-                return Flow.Normal;
-            }
-            case WithNode with:
-            {
-                var inner = new Scope(scope);
-                foreach (var (target, value) in with.Assignments)
                 {
-                    Assign(target, Evaluate(value, scope), inner);
+                    var caller = MakeMacro("caller", callBlock.Parameters, callBlock.Body, scope);
+                    WriteValue(EvaluateCall(callBlock.Call, scope, caller));
+                    return Flow.Normal;
                 }
-                return ExecuteBody(with.Body, inner);
-            }
+            case FilterBlockNode filterBlock:
+                {
+                    var text = Capture(filterBlock.Body, scope, out _);
+                    _offset = node.Offset;
+                    WriteValue(ApplyFilterChain(filterBlock.Filter, JinjaString.Of(text), scope));
+                    return Flow.Normal;
+                }
+            case WithNode with:
+                {
+                    var inner = new Scope(scope);
+                    foreach (var (target, value) in with.Assignments)
+                    {
+                        Assign(target, Evaluate(value, scope), inner);
+                    }
+                    return ExecuteBody(with.Body, inner);
+                }
             case DoNode doNode:
                 Evaluate(doNode.Value, scope);
                 return Flow.Normal;

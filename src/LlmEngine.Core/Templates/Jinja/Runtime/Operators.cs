@@ -112,12 +112,10 @@ internal static class Operators
                 return s.Value.Contains(needle.Value, StringComparison.Ordinal);
             case JinjaDict d:
                 return d.Items.ContainsKey(item);
-            case JinjaNamespace ns:
-                return item is JinjaString key && ns.Attributes.ContainsKey(key.Value);
             case JinjaUndefined:
                 return false;
-            default:
-                foreach (var element in container.Iterate())
+            case JinjaList list:
+                foreach (var element in list.Items)
                 {
                     if (AreEqual(element, item))
                     {
@@ -125,6 +123,8 @@ internal static class Operators
                     }
                 }
                 return false;
+            default:
+                throw new TemplateError($"argument of type '{container.TypeName}' is not iterable");
         }
     }
 

@@ -47,41 +47,41 @@ internal static class JinjaValueConverter
             case JsonNode node:
                 return FromNode(node, depth);
             case IDictionary<string, object?> dictionary:
-            {
-                var dict = new JinjaDict(dictionary.Count);
-                foreach (var (key, item) in dictionary)
                 {
-                    dict.Set(key, From(item, depth + 1));
+                    var dict = new JinjaDict(dictionary.Count);
+                    foreach (var (key, item) in dictionary)
+                    {
+                        dict.Set(key, From(item, depth + 1));
+                    }
+                    return dict;
                 }
-                return dict;
-            }
             case IReadOnlyDictionary<string, object?> dictionary:
-            {
-                var dict = new JinjaDict(dictionary.Count);
-                foreach (var (key, item) in dictionary)
                 {
-                    dict.Set(key, From(item, depth + 1));
+                    var dict = new JinjaDict(dictionary.Count);
+                    foreach (var (key, item) in dictionary)
+                    {
+                        dict.Set(key, From(item, depth + 1));
+                    }
+                    return dict;
                 }
-                return dict;
-            }
             case IDictionary dictionary:
-            {
-                var dict = new JinjaDict(dictionary.Count);
-                foreach (DictionaryEntry entry in dictionary)
                 {
-                    dict.Items[From(entry.Key, depth + 1)] = From(entry.Value, depth + 1);
+                    var dict = new JinjaDict(dictionary.Count);
+                    foreach (DictionaryEntry entry in dictionary)
+                    {
+                        dict.Items[From(entry.Key, depth + 1)] = From(entry.Value, depth + 1);
+                    }
+                    return dict;
                 }
-                return dict;
-            }
             case IEnumerable enumerable:
-            {
-                var items = new List<JinjaValue>();
-                foreach (var item in enumerable)
                 {
-                    items.Add(From(item, depth + 1));
+                    var items = new List<JinjaValue>();
+                    foreach (var item in enumerable)
+                    {
+                        items.Add(From(item, depth + 1));
+                    }
+                    return new JinjaList(items);
                 }
-                return new JinjaList(items);
-            }
             default:
                 throw new ArgumentException(
                     $"A value of type {value.GetType().FullName} cannot be passed to a chat template; use JSON-like data " +
@@ -94,23 +94,23 @@ internal static class JinjaValueConverter
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
-            {
-                var dict = new JinjaDict();
-                foreach (var property in element.EnumerateObject())
                 {
-                    dict.Set(property.Name, FromElement(property.Value, depth + 1));
+                    var dict = new JinjaDict();
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        dict.Set(property.Name, FromElement(property.Value, depth + 1));
+                    }
+                    return dict;
                 }
-                return dict;
-            }
             case JsonValueKind.Array:
-            {
-                var items = new List<JinjaValue>(element.GetArrayLength());
-                foreach (var item in element.EnumerateArray())
                 {
-                    items.Add(FromElement(item, depth + 1));
+                    var items = new List<JinjaValue>(element.GetArrayLength());
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        items.Add(FromElement(item, depth + 1));
+                    }
+                    return new JinjaList(items);
                 }
-                return new JinjaList(items);
-            }
             case JsonValueKind.String:
                 return JinjaString.Of(element.GetString()!);
             case JsonValueKind.Number:
@@ -139,23 +139,23 @@ internal static class JinjaValueConverter
         switch (node)
         {
             case JsonObject obj:
-            {
-                var dict = new JinjaDict(obj.Count);
-                foreach (var (key, item) in obj)
                 {
-                    dict.Set(key, item is null ? JinjaNone.Instance : FromNode(item, depth + 1));
+                    var dict = new JinjaDict(obj.Count);
+                    foreach (var (key, item) in obj)
+                    {
+                        dict.Set(key, item is null ? JinjaNone.Instance : FromNode(item, depth + 1));
+                    }
+                    return dict;
                 }
-                return dict;
-            }
             case JsonArray array:
-            {
-                var items = new List<JinjaValue>(array.Count);
-                foreach (var item in array)
                 {
-                    items.Add(item is null ? JinjaNone.Instance : FromNode(item, depth + 1));
+                    var items = new List<JinjaValue>(array.Count);
+                    foreach (var item in array)
+                    {
+                        items.Add(item is null ? JinjaNone.Instance : FromNode(item, depth + 1));
+                    }
+                    return new JinjaList(items);
                 }
-                return new JinjaList(items);
-            }
             default:
                 var value = node.AsValue();
                 if (value.TryGetValue<JsonElement>(out var element))

@@ -3,7 +3,7 @@ using LlmEngine.Tests.Infrastructure;
 namespace LlmEngine.Tests.Chat.Fakes;
 
 /// <summary>Chat templates for the chat-client tests: the shared real ones, and small ones written for these tests.</summary>
-internal static class Templates
+internal static class TestTemplates
 {
     /// <summary>ChatML, as Qwen writes it (no tools).</summary>
     public const string ChatMl =
