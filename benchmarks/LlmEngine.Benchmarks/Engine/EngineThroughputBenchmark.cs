@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using LlmEngine.Benchmarks.Execution;
 using LlmEngine.Composition;
 
@@ -10,9 +9,13 @@ namespace LlmEngine.Benchmarks.Engine;
 /// Engine throughput on stories260K: 64 requests of 128 random prompt tokens and 128 greedy generated tokens
 /// (EOS ignored), all at once against one after another; the goal is Sequential64 / Concurrent64 ≥ 8.
 /// Aggregate tokens/s is 64 × 256 / mean (prompt and generated) or 64 × 128 / mean (generated only).
-/// Each iteration is seconds long, so the job is BenchmarkDotNet's monitoring strategy: no pilot, one call per iteration.
+/// Each iteration is seconds long, so the job is short: one warmup, three iterations of one call, no pilot. These are
+/// job mutators rather than a <c>[SimpleJob]</c>, so they shape the command line's job (<c>--inProcess</c>) instead
+/// of adding a second, out-of-process job that would run everything twice.
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
+[WarmupCount(1)]
+[IterationCount(3)]
+[InvocationCount(1)]
 public class EngineThroughputBenchmark
 {
     private const int NumRequests = 64;
