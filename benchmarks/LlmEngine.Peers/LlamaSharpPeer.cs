@@ -73,9 +73,11 @@ internal sealed class LlamaSharpPeer : IDisposable
     public LatencyRun RunLatency(int[] prompt, int genTokens)
     {
         _context.NativeHandle.MemoryClear(true);
+        var cpuStart = CpuClock.ProcessSeconds();
         var clock = Stopwatch.StartNew();
         var next = Prefill([prompt], clock, new double[1])[0];
         var firstToken = clock.Elapsed;
+        var cpuFirst = CpuClock.ProcessSeconds();
         for (var i = 1; i < genTokens; i++)
         {
             _batch.Clear();
@@ -83,7 +85,9 @@ internal sealed class LlamaSharpPeer : IDisposable
             Decode();
             next = ArgMax(0);
         }
-        return new LatencyRun(prompt.Length, genTokens, firstToken.TotalSeconds, (clock.Elapsed - firstToken).TotalSeconds);
+        var total = clock.Elapsed;
+        return new LatencyRun(prompt.Length, genTokens, firstToken.TotalSeconds, (total - firstToken).TotalSeconds,
+            cpuFirst - cpuStart, CpuClock.ProcessSeconds() - cpuFirst);
     }
 
     /// <summary>
@@ -94,6 +98,7 @@ internal sealed class LlamaSharpPeer : IDisposable
     {
         _context.NativeHandle.MemoryClear(true);
         var firstTokens = new double[prompts.Length];
+        var cpu = CpuClock.ProcessSeconds();
         var clock = Stopwatch.StartNew();
         var next = Prefill(prompts, clock, firstTokens);
         var promptTokens = 0;
@@ -114,7 +119,8 @@ internal sealed class LlamaSharpPeer : IDisposable
                 next[s] = ArgMax(s);
             }
         }
-        return new ThroughputResult(prompts.Length, promptTokens, prompts.Length * genTokens, clock.Elapsed.TotalSeconds, firstTokens);
+        var elapsed = clock.Elapsed.TotalSeconds;
+        return new ThroughputResult(prompts.Length, promptTokens, prompts.Length * genTokens, elapsed, firstTokens, CpuClock.ProcessSeconds() - cpu);
     }
 
     private int[] Prefill(int[][] prompts, Stopwatch clock, double[] firstTokens)

@@ -37,16 +37,14 @@ internal static class PeerComparison
         }
         var o = new LatencyResult(oursRuns);
         var p = new LatencyResult(peerRuns);
-        var promptLimit = limits is null ? double.NaN : cost.PromptLimit(settings.PromptTokens, limits.FlopsPerSecond);
-        var genLimit = limits is null ? double.NaN : cost.GenerationLimit(limits.BandwidthBytesPerSecond);
+        var t = settings.Threads;
+        var promptLimit = limits is null ? double.NaN : limits.Flops.Cpu * cost.PromptLimit(settings.PromptTokens, 1);
+        var genLimit = limits is null ? double.NaN : limits.Bandwidth.Cpu * cost.GenerationLimit(1);
         var rows = new List<ComparisonRow>
         {
-            new(name, type, settings.Threads, $"prompt {settings.PromptTokens}", "tok/s", true,
-                o.BestPromptTokensPerSecond, o.MedianPromptTokensPerSecond, p.BestPromptTokensPerSecond, p.MedianPromptTokensPerSecond, promptLimit),
-            new(name, type, settings.Threads, "generation, batch 1", "tok/s", true,
-                o.BestGenerationTokensPerSecond, o.MedianGenerationTokensPerSecond, p.BestGenerationTokensPerSecond, p.MedianGenerationTokensPerSecond, genLimit),
-            new(name, type, settings.Threads, $"time to first token, prompt {settings.PromptTokens}", "ms", false,
-                MinPromptMs(oursRuns), o.MedianTimeToFirstTokenSeconds * 1000, MinPromptMs(peerRuns), p.MedianTimeToFirstTokenSeconds * 1000, double.NaN),
+            new(name, type, t, $"prompt {settings.PromptTokens}", "tok/s", PromptRate(o, t), PromptRate(p, t), promptLimit),
+            new(name, type, t, "generation, batch 1", "tok/s", GenerationRate(o, t), GenerationRate(p, t), genLimit),
+            new(name, type, t, $"time to first token, prompt {settings.PromptTokens}", "ms", FirstToken(o, t), FirstToken(p, t), double.NaN),
         };
         if (settings.Requests > 0)
         {
@@ -54,23 +52,22 @@ internal static class PeerComparison
             var oursThroughput = await ThroughputBenchmark.RunAsync(ours.Engine, prompts, settings.GenTokens, cancellationToken).ConfigureAwait(false);
             var peerThroughput = peer.RunThroughput(prompts, settings.GenTokens);
             log.WriteLine($"  {settings.Requests} requests: ours {oursThroughput.ElapsedSeconds:F1} s, LLamaSharp {peerThroughput.ElapsedSeconds:F1} s");
-            rows.Add(new(name, type, settings.Threads, $"generation, {settings.Requests} requests at once", "tok/s", true,
-                oursThroughput.GenerationTokensPerSecond, oursThroughput.GenerationTokensPerSecond,
-                peerThroughput.GenerationTokensPerSecond, peerThroughput.GenerationTokensPerSecond, double.NaN));
-            rows.Add(new(name, type, settings.Threads, $"total (prompt + generation), {settings.Requests} requests", "tok/s", true,
-                oursThroughput.TotalTokensPerSecond, oursThroughput.TotalTokensPerSecond,
-                peerThroughput.TotalTokensPerSecond, peerThroughput.TotalTokensPerSecond, double.NaN));
+            rows.Add(new(name, type, t, $"generation, {settings.Requests} requests at once", "tok/s",
+                new(oursThroughput.GenerationTokensPerSecond, oursThroughput.GenerationTokensPerSecond, t * oursThroughput.GenerationTokensPerCpuSecond),
+                new(peerThroughput.GenerationTokensPerSecond, peerThroughput.GenerationTokensPerSecond, t * peerThroughput.GenerationTokensPerCpuSecond), double.NaN));
+            rows.Add(new(name, type, t, $"total (prompt + generation), {settings.Requests} requests", "tok/s",
+                new(oursThroughput.TotalTokensPerSecond, oursThroughput.TotalTokensPerSecond, t * oursThroughput.TotalTokensPerCpuSecond),
+                new(peerThroughput.TotalTokensPerSecond, peerThroughput.TotalTokensPerSecond, t * peerThroughput.TotalTokensPerCpuSecond), double.NaN));
         }
         return rows;
     }
 
-    private static double MinPromptMs(List<LatencyRun> runs)
-    {
-        var best = double.PositiveInfinity;
-        foreach (var run in runs)
-        {
-            best = Math.Min(best, run.PromptSeconds * 1000);
-        }
-        return best;
-    }
+    private static EngineFigure PromptRate(LatencyResult r, int threads) =>
+        new(r.BestPromptTokensPerSecond, r.MedianPromptTokensPerSecond, threads * r.Best(run => run.PromptTokensPerCpuSecond));
+
+    private static EngineFigure GenerationRate(LatencyResult r, int threads) =>
+        new(r.BestGenerationTokensPerSecond, r.MedianGenerationTokensPerSecond, threads * r.Best(run => run.GenerationTokensPerCpuSecond));
+
+    private static EngineFigure FirstToken(LatencyResult r, int threads) =>
+        new(r.Least(run => run.PromptSeconds) * 1000, r.MedianTimeToFirstTokenSeconds * 1000, r.Least(run => run.PromptCpuSeconds) / threads * 1000);
 }

@@ -30,7 +30,8 @@ root.SetAction(async (parse, cancellationToken) =>
     var limits = parse.GetValue(noProbe) ? null : MachineLimits.Measure(settings.Threads);
     if (limits is not null)
     {
-        log.WriteLine($"machine ({settings.Threads} threads): read bandwidth {limits.BandwidthBytesPerSecond / 1e9:F1} GB/s, FP32 FMA peak {limits.FlopsPerSecond / 1e9:F0} GFLOP/s");
+        log.WriteLine($"machine ({settings.Threads} threads): read bandwidth {limits.Bandwidth.Wall / 1e9:F1} GB/s ({limits.Bandwidth.Cpu / 1e9:F1} by CPU time), "
+            + $"FP32 FMA peak {limits.Flops.Wall / 1e9:F0} GFLOP/s ({limits.Flops.Cpu / 1e9:F0} by CPU time)");
     }
     var rows = new List<ComparisonRow>();
     foreach (var model in parse.GetValue(models)!)

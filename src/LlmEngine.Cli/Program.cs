@@ -24,3 +24,9 @@ catch (ModelLoadException e)
     Console.Error.WriteLine("error: " + e.Message);
     return 2;
 }
+catch (ArgumentException e)
+{
+    // Out-of-range options (a sampling parameter, a prompt longer than the context) are the user's to fix, not a crash.
+    Console.Error.WriteLine("error: " + e.Message);
+    return 2;
+}

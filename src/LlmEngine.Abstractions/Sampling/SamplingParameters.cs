@@ -1,3 +1,4 @@
+using LlmEngine.Sampling.Constraints;
 namespace LlmEngine;
 
 /// <summary>
@@ -76,6 +77,13 @@ public sealed record SamplingParameters
 
     /// <summary>Whether each <see cref="RequestOutput"/> carries the new part of the output or all of it.</summary>
     public RequestOutputKind OutputKind { get; init; } = RequestOutputKind.Delta;
+
+    /// <summary>
+    /// Structured output (vLLM's <c>guided_json</c> / <c>guided_regex</c> / <c>guided_choice</c> / <c>guided_grammar</c>,
+    /// OpenAI's <c>response_format</c>): at each step only tokens that keep the output inside the constraint may be
+    /// sampled, and end-of-sequence only where it may end. Null (the default) leaves the output free.
+    /// </summary>
+    public ConstraintSpec? Constraint { get; init; }
 
     /// <summary>Greedy sampling: the same as <c>new SamplingParameters { Temperature = 0 }</c>.</summary>
     public static SamplingParameters Greedy { get; } = new() { Temperature = 0f };

@@ -12,17 +12,17 @@ internal static class ArithmeticProbe
     private static float s_sink;
 
     /// <summary>FP32 operations per second (an FMA counts as two) of <paramref name="threads"/> threads together.</summary>
-    public static double Measure(int threads, long iterations = 20_000_000, int repetitions = 3)
+    public static ProbeRate Measure(int threads, long iterations = 20_000_000, int repetitions = 3)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(repetitions, 1);
         var lanes = Vector512.IsHardwareAccelerated ? Vector512<float>.Count : Vector<float>.Count;
-        var best = 0.0;
+        var best = default(ProbeRate);
         for (var r = 0; r < repetitions; r++)
         {
-            var seconds = ParallelProbe.Run(threads, _ => Volatile.Write(ref s_sink, Vector512.IsHardwareAccelerated ? Chains512(iterations) : ChainsVector(iterations)));
-            best = Math.Max(best, iterations * 12.0 * lanes * 2 * threads / seconds);
+            var (wall, cpu) = ParallelProbe.Run(threads, _ => Volatile.Write(ref s_sink, Vector512.IsHardwareAccelerated ? Chains512(iterations) : ChainsVector(iterations)));
+            best = best.Max(ProbeRate.Of(iterations * 12.0 * lanes * 2 * threads, wall, cpu, threads));
         }
         return best;
     }

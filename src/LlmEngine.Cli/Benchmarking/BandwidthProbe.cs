@@ -17,7 +17,7 @@ internal static unsafe class BandwidthProbe
     private static ulong s_sink;
 
     /// <summary>Bytes per second read by <paramref name="threads"/> threads together (best of <paramref name="repetitions"/>).</summary>
-    public static double Measure(int threads, long bufferBytes = DefaultBufferBytes, int passes = 4, int repetitions = 3)
+    public static ProbeRate Measure(int threads, long bufferBytes = DefaultBufferBytes, int passes = 4, int repetitions = 3)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(bufferBytes, 64L * threads);
@@ -29,10 +29,10 @@ internal static unsafe class BandwidthProbe
         {
             // Written first so that every page is backed by its own memory rather than the shared zero page.
             NativeMemory.Fill(buffer, (nuint)(slice * threads), 1);
-            var best = 0.0;
+            var best = default(ProbeRate);
             for (var r = 0; r < repetitions; r++)
             {
-                var seconds = ParallelProbe.Run(threads, t =>
+                var (wall, cpu) = ParallelProbe.Run(threads, t =>
                 {
                     var start = buffer + (t * slice);
                     ulong sum = 0;
@@ -42,7 +42,7 @@ internal static unsafe class BandwidthProbe
                     }
                     Volatile.Write(ref s_sink, sum);
                 });
-                best = Math.Max(best, slice * threads * (double)passes / seconds);
+                best = best.Max(ProbeRate.Of(slice * threads * (double)passes, wall, cpu, threads));
             }
             return best;
         }

@@ -40,6 +40,8 @@ internal static class LatencyBenchmark
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentOutOfRangeException.ThrowIfLessThan(generatedTokens, 1);
+        var cpuStart = CpuClock.ProcessSeconds();
+        var cpuFirst = cpuStart;
         var clock = Stopwatch.StartNew();
         var firstToken = TimeSpan.Zero;
         var last = TimeSpan.Zero;
@@ -50,14 +52,16 @@ internal static class LatencyBenchmark
             if (generated == 0 && completion.NumGeneratedTokens > 0)
             {
                 firstToken = clock.Elapsed;
+                cpuFirst = CpuClock.ProcessSeconds();
             }
             generated = completion.NumGeneratedTokens;
             last = clock.Elapsed;
         }
+        var cpuEnd = CpuClock.ProcessSeconds();
         if (generated != generatedTokens)
         {
             throw new InvalidOperationException($"the engine generated {generated} tokens where {generatedTokens} were asked for");
         }
-        return new LatencyRun(prompt.Count, generated, firstToken.TotalSeconds, (last - firstToken).TotalSeconds);
+        return new LatencyRun(prompt.Count, generated, firstToken.TotalSeconds, (last - firstToken).TotalSeconds, cpuFirst - cpuStart, cpuEnd - cpuFirst);
     }
 }

@@ -21,6 +21,7 @@ internal static class ThroughputBenchmark
         var runId = Guid.NewGuid().ToString("N");
         var readers = new ChannelReader<RequestOutput>[prompts.Count];
         var promptTokens = 0;
+        var cpu = CpuClock.ProcessSeconds();
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < prompts.Count; i++)
         {
@@ -34,6 +35,7 @@ internal static class ThroughputBenchmark
         }
         var results = await Task.WhenAll(drains).ConfigureAwait(false);
         var elapsed = clock.Elapsed.TotalSeconds;
+        cpu = CpuClock.ProcessSeconds() - cpu;
         var generated = 0;
         var firstTokens = new double[results.Length];
         for (var i = 0; i < results.Length; i++)
@@ -45,7 +47,7 @@ internal static class ThroughputBenchmark
             generated += results[i].Generated;
             firstTokens[i] = results[i].FirstToken;
         }
-        return new ThroughputResult(prompts.Count, promptTokens, generated, elapsed, firstTokens);
+        return new ThroughputResult(prompts.Count, promptTokens, generated, elapsed, firstTokens, cpu);
     }
 
     private static async Task<(int Generated, double FirstToken)> DrainAsync(ChannelReader<RequestOutput> reader, Stopwatch clock,

@@ -42,24 +42,25 @@ internal static class BenchCommand
             var prompt = BenchModel.Prompts(local, 1, p, parse.GetValue(common.Seed))[0];
             var result = await LatencyBenchmark.RunAsync(local.Engine, prompt, g, Math.Max(1, parse.GetValue(runs)), Math.Max(0, parse.GetValue(warmup)),
                 cancellationToken).ConfigureAwait(false);
-            var promptLimit = limits is null ? double.NaN : cost.PromptLimit(p, limits.FlopsPerSecond);
-            var genLimit = limits is null ? double.NaN : cost.GenerationLimit(limits.BandwidthBytesPerSecond);
+            var threadCount = local.ThreadCount;
+            var promptRate = new Figure(result.BestPromptTokensPerSecond, result.MedianPromptTokensPerSecond,
+                threadCount * result.Best(r => r.PromptTokensPerCpuSecond), limits is null ? default : Scale(limits.Flops, cost.PromptLimit(p, 1)));
+            var genRate = new Figure(result.BestGenerationTokensPerSecond, result.MedianGenerationTokensPerSecond,
+                threadCount * result.Best(r => r.GenerationTokensPerCpuSecond), limits is null ? default : Scale(limits.Bandwidth, cost.GenerationLimit(1)));
             if (parse.GetValue(common.Json))
             {
                 var json = Header("latency", local, cost, limits, p, g);
                 json["runs"] = result.Runs.Count;
-                json["prompt_tokens_per_s"] = Stat(result.BestPromptTokensPerSecond, result.MedianPromptTokensPerSecond, promptLimit);
-                json["generation_tokens_per_s"] = Stat(result.BestGenerationTokensPerSecond, result.MedianGenerationTokensPerSecond, genLimit);
+                json["prompt_tokens_per_s"] = promptRate.ToJson();
+                json["generation_tokens_per_s"] = genRate.ToJson();
                 json["median_ttft_ms"] = BenchFormat.Json(result.MedianTimeToFirstTokenSeconds * 1000);
                 Console.Out.WriteLine(json.ToJsonString());
                 return 0;
             }
             PrintHeader(local, cost, limits);
             Console.Out.WriteLine($"latency: prompt {p} tokens, generate {g}, {result.Runs.Count} runs after {parse.GetValue(warmup)} warm-up");
-            Console.Out.WriteLine($"  prompt:     best {BenchFormat.Number(result.BestPromptTokensPerSecond)} tok/s, median {BenchFormat.Number(result.MedianPromptTokensPerSecond)} tok/s"
-                + Limit(result.BestPromptTokensPerSecond, promptLimit, "FMA"));
-            Console.Out.WriteLine($"  generation: best {BenchFormat.Number(result.BestGenerationTokensPerSecond)} tok/s, median {BenchFormat.Number(result.MedianGenerationTokensPerSecond)} tok/s"
-                + Limit(result.BestGenerationTokensPerSecond, genLimit, "bandwidth"));
+            Console.Out.WriteLine($"  prompt:     {promptRate.Describe("FMA")}");
+            Console.Out.WriteLine($"  generation: {genRate.Describe("bandwidth")}");
             Console.Out.WriteLine($"  time to first token: median {BenchFormat.Milliseconds(result.MedianTimeToFirstTokenSeconds)} ms");
             return 0;
         });
@@ -93,12 +94,14 @@ internal static class BenchCommand
                 results.Add(await ThroughputBenchmark.RunAsync(local.Engine, BenchModel.Prompts(local, n, p, seed + (r * n)), g, cancellationToken).ConfigureAwait(false));
             }
             var generation = new List<double>();
+            var generationCpu = new List<double>();
             var total = new List<double>();
             var perSecond = new List<double>();
             var ttft = new List<double>();
             foreach (var result in results)
             {
                 generation.Add(result.GenerationTokensPerSecond);
+                generationCpu.Add(result.GenerationTokensPerCpuSecond * local.ThreadCount);
                 total.Add(result.TotalTokensPerSecond);
                 perSecond.Add(result.RequestsPerSecond);
                 ttft.AddRange(result.TimesToFirstToken);
@@ -108,16 +111,16 @@ internal static class BenchCommand
                 var json = Header("throughput", local, cost, limits, p, g);
                 json["requests"] = n;
                 json["runs"] = results.Count;
-                json["generation_tokens_per_s"] = Stat(Percentiles.Max(generation), Percentiles.Median(generation), double.NaN);
-                json["total_tokens_per_s"] = Stat(Percentiles.Max(total), Percentiles.Median(total), double.NaN);
-                json["requests_per_s"] = Stat(Percentiles.Max(perSecond), Percentiles.Median(perSecond), double.NaN);
+                json["generation_tokens_per_s"] = new Figure(Percentiles.Max(generation), Percentiles.Median(generation), Percentiles.Max(generationCpu), default).ToJson();
+                json["total_tokens_per_s"] = new Figure(Percentiles.Max(total), Percentiles.Median(total), double.NaN, default).ToJson();
+                json["requests_per_s"] = new Figure(Percentiles.Max(perSecond), Percentiles.Median(perSecond), double.NaN, default).ToJson();
                 json["ttft_ms"] = BenchFormat.MillisecondQuantiles(ttft);
                 Console.Out.WriteLine(json.ToJsonString());
                 return 0;
             }
             PrintHeader(local, cost, limits);
             Console.Out.WriteLine($"throughput: {n} requests at once, prompt {p} tokens, generate {g} each, {results.Count} run(s)");
-            Console.Out.WriteLine($"  generation: best {BenchFormat.Number(Percentiles.Max(generation))} tok/s, median {BenchFormat.Number(Percentiles.Median(generation))} tok/s (aggregate)");
+            Console.Out.WriteLine($"  generation: best {BenchFormat.Number(Percentiles.Max(generation))} tok/s, median {BenchFormat.Number(Percentiles.Median(generation))} tok/s (aggregate); CPU-time estimate {BenchFormat.Number(Percentiles.Max(generationCpu))} tok/s");
             Console.Out.WriteLine($"  total (prompt + generation): best {BenchFormat.Number(Percentiles.Max(total))} tok/s");
             Console.Out.WriteLine($"  requests: best {BenchFormat.Number(Percentiles.Max(perSecond), 3)} req/s");
             Console.Out.WriteLine($"  time to first token: p50 {BenchFormat.Milliseconds(Percentiles.Median(ttft))} ms, p99 {BenchFormat.Milliseconds(Percentiles.Of(ttft, 99))} ms");
@@ -199,16 +202,10 @@ internal static class BenchCommand
         ["load_ms"] = BenchFormat.Json(local.LoadTime.TotalMilliseconds),
         ["prompt_tokens"] = promptTokens,
         ["gen_tokens"] = genTokens,
-        ["bandwidth_gb_per_s"] = limits is null ? null : BenchFormat.Json(limits.BandwidthBytesPerSecond / 1e9),
-        ["fp32_gflop_per_s"] = limits is null ? null : BenchFormat.Json(limits.FlopsPerSecond / 1e9),
-    };
-
-    private static JsonObject Stat(double best, double median, double limit) => new()
-    {
-        ["best"] = BenchFormat.Json(best),
-        ["median"] = BenchFormat.Json(median),
-        ["limit"] = BenchFormat.Json(limit),
-        ["best_pct_of_limit"] = BenchFormat.Json(100 * best / limit),
+        ["bandwidth_gb_per_s"] = limits is null ? null : BenchFormat.Json(limits.Bandwidth.Wall / 1e9),
+        ["bandwidth_gb_per_s_cpu_time"] = limits is null ? null : BenchFormat.Json(limits.Bandwidth.Cpu / 1e9),
+        ["fp32_gflop_per_s"] = limits is null ? null : BenchFormat.Json(limits.Flops.Wall / 1e9),
+        ["fp32_gflop_per_s_cpu_time"] = limits is null ? null : BenchFormat.Json(limits.Flops.Cpu / 1e9),
     };
 
     private static void PrintHeader(LocalModel local, ModelCost cost, MachineLimits? limits)
@@ -217,11 +214,12 @@ internal static class BenchCommand
             + $"{local.ThreadCount} threads, loaded in {BenchFormat.Number(local.LoadTime.TotalMilliseconds)} ms");
         if (limits is not null)
         {
-            Console.Out.WriteLine($"machine ({limits.Threads} threads): read bandwidth {BenchFormat.Number(limits.BandwidthBytesPerSecond / 1e9)} GB/s, "
-                + $"FP32 FMA peak {BenchFormat.Number(limits.FlopsPerSecond / 1e9, 0)} GFLOP/s");
+            Console.Out.WriteLine($"machine ({limits.Threads} threads): read bandwidth {BenchFormat.Number(limits.Bandwidth.Wall / 1e9)} GB/s "
+                + $"({BenchFormat.Number(limits.Bandwidth.Cpu / 1e9)} by CPU time), FP32 FMA peak {BenchFormat.Number(limits.Flops.Wall / 1e9, 0)} GFLOP/s "
+                + $"({BenchFormat.Number(limits.Flops.Cpu / 1e9, 0)} by CPU time)");
         }
     }
 
-    private static string Limit(double value, double limit, string what) =>
-        double.IsFinite(limit) ? $" ({what} limit {BenchFormat.Number(limit)} tok/s; best is {BenchFormat.Percent(value, limit)})" : string.Empty;
+    /// <summary>A machine rate turned into a token rate: <paramref name="tokensPerUnit"/> tokens per byte or per FLOP.</summary>
+    private static ProbeRate Scale(ProbeRate rate, double tokensPerUnit) => new(rate.Wall * tokensPerUnit, rate.Cpu * tokensPerUnit);
 }

@@ -55,10 +55,17 @@ public static class LlmEngineChatOptionKeys
     /// <summary><c>priority</c> (integer): lower values are scheduled first when the engine uses priority scheduling.</summary>
     public const string Priority = "priority";
 
+    /// <summary>
+    /// A <see cref="Sampling.Constraints.ConstraintSpec"/> (regex, choice, GBNF grammar, JSON schema) the output must match:
+    /// vLLM's <c>guided_*</c> parameters. Cannot be combined with <see cref="Microsoft.Extensions.AI.ChatOptions.ResponseFormat"/> JSON.
+    /// </summary>
+    public const string Constraint = "constraint";
+
     /// <summary>Every key above.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         MinP, RepetitionPenalty, TopK, MinTokens, StopTokenIds, IgnoreEos, LogitBias, AllowedTokenIds, BadWords,
         SkipSpecialTokens, IncludeStopStringInOutput, Logprobs, TopLogprobs, ChatTemplateKwargs, AddGenerationPrompt, Priority,
+        Constraint,
     ];
 }

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using LlmEngine.Embeddings;
 using LlmEngine.Execution.Cpu;
+using LlmEngine.Execution.Cpu.Encoder;
 using LlmEngine.Models;
 using LlmEngine.Models.HuggingFace;
 using LlmEngine.Templates;
@@ -10,23 +12,27 @@ namespace LlmEngine.Composition;
 
 /// <summary>
 /// A model ready to serve in-process: the mapped weights, the tokenizer, the CPU executor with its KV cache and the
-/// running engine (vLLM's <c>AsyncLLMEngine.from_engine_args</c>). The composition root that the CLI, dependency
-/// injection and the server share. Disposing it stops the engine, then frees the executor and unmaps the weights.
+/// running engine (vLLM's <c>AsyncLLMEngine.from_engine_args</c>), and the embedding pass behind
+/// <see cref="LlmEngineEmbeddingGenerator"/>. The composition root that the CLI, dependency injection and the server
+/// share. An encoder-only model (bert) gets no engine: it serves embeddings only. Disposing it stops the engine, then
+/// frees the executors and unmaps the weights.
 /// </summary>
 public sealed class LocalModel : IDisposable, IAsyncDisposable
 {
-    private readonly CpuModelExecutor _executor;
-    private readonly global::LlmEngine.Engine.LlmEngine _engine;
+    private readonly CpuModelExecutor? _executor;
+    private readonly global::LlmEngine.Engine.LlmEngine? _engine;
+    private readonly Lazy<EmbeddingRunner> _embeddings;
     private int _disposed;
 
-    private LocalModel(LocalModelOptions options, LoadedModel model, ModelTokenizer tokenizer, CpuModelExecutor executor,
-        global::LlmEngine.Engine.LlmEngine engine, TimeSpan loadTime)
+    private LocalModel(LocalModelOptions options, LoadedModel model, ModelTokenizer tokenizer, CpuModelExecutor? executor,
+        global::LlmEngine.Engine.LlmEngine? engine, Lazy<EmbeddingRunner> embeddings, TimeSpan loadTime)
     {
         Options = options;
         Model = model;
         Tokenizer = tokenizer;
         _executor = executor;
         _engine = engine;
+        _embeddings = embeddings;
         LoadTime = loadTime;
         ModelId = options.ServedModelName ?? DefaultModelId(model.SourcePath);
         var gguf = model.Gguf;
@@ -61,17 +67,35 @@ public sealed class LocalModel : IDisposable, IAsyncDisposable
     /// </summary>
     public ChatTemplateResolver ChatTemplates { get; }
 
+    /// <summary>Whether the model generates text (a decoder with a running <see cref="Engine"/>); false for an encoder-only model, which serves embeddings only.</summary>
+    public bool SupportsTextGeneration => _engine is not null;
+
     /// <summary>The running engine.</summary>
-    public ILlmEngine Engine => _engine;
+    /// <exception cref="InvalidOperationException">The model is encoder-only (<see cref="SupportsTextGeneration"/> is false).</exception>
+    public ILlmEngine Engine => _engine ?? throw new InvalidOperationException(
+        $"Model '{ModelId}' is an encoder-only '{Config.Architecture}' model: it has no engine and generates no text; use LlmEngineEmbeddingGenerator for its embeddings.");
 
     /// <summary>The executor's worker threads.</summary>
-    public int ThreadCount => _executor.ThreadCount;
+    public int ThreadCount => _executor?.ThreadCount ?? Options.Engine.NumThreads ?? Environment.ProcessorCount;
 
-    /// <summary>KV-cache memory the executor allocated, in bytes.</summary>
-    public long KVCacheBytes => _executor.KVCacheBytes;
+    /// <summary>KV-cache memory the executor allocated, in bytes (0 for an encoder-only model).</summary>
+    public long KVCacheBytes => _executor?.KVCacheBytes ?? 0;
 
-    /// <summary>KV-cache blocks the executor allocated.</summary>
-    public int NumKVCacheBlocks => _executor.NumBlocks;
+    /// <summary>KV-cache blocks the executor allocated (0 for an encoder-only model).</summary>
+    public int NumKVCacheBlocks => _executor?.NumBlocks ?? 0;
+
+    /// <summary>
+    /// The embedding pass: the BERT encoder (built at load), or for a decoder a second executor over the same mapped
+    /// weights, built on first use so that a model that only generates never pays for it.
+    /// </summary>
+    internal EmbeddingRunner EmbeddingRunner
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            return _embeddings.Value;
+        }
+    }
 
     /// <summary>Time taken to open the files, build the tokenizer and the executor, and start the engine.</summary>
     public TimeSpan LoadTime { get; }
@@ -92,6 +116,12 @@ public sealed class LocalModel : IDisposable, IAsyncDisposable
         {
             var tokenizer = CreateTokenizer(model);
             var engineOptions = options.Engine;
+            if (model.Config.IsEncoderOnly)
+            {
+                var encoder = new EmbeddingRunner(new BertEncoder(model.Tensors, model.Config, engineOptions.MaxNumBatchedTokens,
+                    engineOptions.NumThreads ?? Environment.ProcessorCount));
+                return new LocalModel(options, model, tokenizer, null, null, new Lazy<EmbeddingRunner>(encoder), clock.Elapsed);
+            }
             executor = new CpuModelExecutor(model, new CpuModelExecutorOptions
             {
                 BlockSize = engineOptions.BlockSize,
@@ -105,7 +135,9 @@ public sealed class LocalModel : IDisposable, IAsyncDisposable
             var engineSettings = CopyWithModelLength(engineOptions, Math.Min(executor.MaxModelLength, executor.NumBlocks * executor.BlockSize));
             var engine = new global::LlmEngine.Engine.LlmEngine(executor, tokenizer, engineSettings,
                 loggerFactory?.CreateLogger("LlmEngine.Engine"));
-            return new LocalModel(options, model, tokenizer, executor, engine, clock.Elapsed);
+            var embeddings = new Lazy<EmbeddingRunner>(() => new EmbeddingRunner(new DecoderEmbeddingExecutor(model.Tensors, model.Config,
+                engineOptions.MaxNumBatchedTokens, engineOptions.MaxModelLength, engineOptions.NumThreads ?? Environment.ProcessorCount)));
+            return new LocalModel(options, model, tokenizer, executor, engine, embeddings, clock.Elapsed);
         }
         catch
         {
@@ -160,8 +192,9 @@ public sealed class LocalModel : IDisposable, IAsyncDisposable
         {
             return;
         }
-        _engine.Dispose();
-        _executor.Dispose();
+        _engine?.Dispose();
+        _executor?.Dispose();
+        DisposeEmbeddings();
         Model.Dispose();
     }
 
@@ -172,8 +205,20 @@ public sealed class LocalModel : IDisposable, IAsyncDisposable
         {
             return;
         }
-        await _engine.DisposeAsync().ConfigureAwait(false);
-        _executor.Dispose();
+        if (_engine is not null)
+        {
+            await _engine.DisposeAsync().ConfigureAwait(false);
+        }
+        _executor?.Dispose();
+        DisposeEmbeddings();
         Model.Dispose();
+    }
+
+    private void DisposeEmbeddings()
+    {
+        if (_embeddings.IsValueCreated)
+        {
+            _embeddings.Value.Dispose();
+        }
     }
 }

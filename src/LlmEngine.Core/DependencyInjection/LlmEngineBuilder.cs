@@ -1,4 +1,5 @@
 using LlmEngine.Chat;
+using LlmEngine.Embeddings;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -6,11 +7,13 @@ namespace LlmEngine.DependencyInjection;
 
 /// <summary>
 /// Returned by <see cref="LlmEngineServiceCollectionExtensions.AddLlmEngine(IServiceCollection, Action{Composition.LocalModelOptions})"/>:
-/// configures the registered <see cref="IChatClient"/> of one model (its settings, and the M.E.AI middleware around it).
+/// configures the registered <see cref="IChatClient"/> and <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> of one
+/// model (their settings, and the M.E.AI middleware around them).
 /// </summary>
 public sealed class LlmEngineBuilder
 {
     private readonly List<Func<IChatClient, IServiceProvider, IChatClient>> _pipeline = [];
+    private readonly List<Func<IEmbeddingGenerator<string, Embedding<float>>, IServiceProvider, IEmbeddingGenerator<string, Embedding<float>>>> _embeddingPipeline = [];
 
     internal LlmEngineBuilder(IServiceCollection services, object? serviceKey)
     {
@@ -25,6 +28,8 @@ public sealed class LlmEngineBuilder
     public object? ServiceKey { get; }
 
     internal LlmEngineChatClientOptions ChatClientOptions { get; } = new();
+
+    internal LlmEngineEmbeddingGeneratorOptions EmbeddingGeneratorOptions { get; } = new();
 
     /// <summary>Sets the chat client's options (model id, tool-call format, default sampling parameters, template variables).</summary>
     public LlmEngineBuilder ConfigureChatClient(Action<LlmEngineChatClientOptions> configure)
@@ -44,6 +49,36 @@ public sealed class LlmEngineBuilder
         ArgumentNullException.ThrowIfNull(wrap);
         _pipeline.Add(wrap);
         return this;
+    }
+
+    /// <summary>Sets the embedding generator's options (model id, pooling, normalization).</summary>
+    public LlmEngineBuilder ConfigureEmbeddingGenerator(Action<LlmEngineEmbeddingGeneratorOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        configure(EmbeddingGeneratorOptions);
+        return this;
+    }
+
+    /// <summary>
+    /// Wraps the registered embedding generator in middleware, for example
+    /// <c>(generator, services) =&gt; generator.AsBuilder().UseDistributedCache().Build(services)</c>.
+    /// Several calls wrap in order: the first is innermost.
+    /// </summary>
+    public LlmEngineBuilder UseEmbeddingGenerator(Func<IEmbeddingGenerator<string, Embedding<float>>, IServiceProvider, IEmbeddingGenerator<string, Embedding<float>>> wrap)
+    {
+        ArgumentNullException.ThrowIfNull(wrap);
+        _embeddingPipeline.Add(wrap);
+        return this;
+    }
+
+    internal IEmbeddingGenerator<string, Embedding<float>> BuildEmbeddingGenerator(LlmEngineEmbeddingGenerator generator, IServiceProvider services)
+    {
+        IEmbeddingGenerator<string, Embedding<float>> result = generator;
+        foreach (var wrap in _embeddingPipeline)
+        {
+            result = wrap(result, services) ?? throw new InvalidOperationException("A UseEmbeddingGenerator callback of AddLlmEngine returned null; it must return an embedding generator.");
+        }
+        return result;
     }
 
     internal IChatClient BuildChatClient(LlmEngineChatClient client, IServiceProvider services)

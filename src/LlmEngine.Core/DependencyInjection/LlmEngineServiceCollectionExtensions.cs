@@ -1,6 +1,7 @@
 using LlmEngine.Chat;
 using LlmEngine.Composition;
 using LlmEngine.DependencyInjection;
+using LlmEngine.Embeddings;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
@@ -11,8 +12,10 @@ public static class LlmEngineServiceCollectionExtensions
 {
     /// <summary>
     /// Registers one model: <see cref="LocalModel"/> (a singleton, loaded on first use and disposed with the
-    /// container), its <see cref="ILlmEngine"/>, and an <see cref="IChatClient"/> over it. The options are checked
-    /// now, so a wrong path or setting fails at startup rather than on the first request.
+    /// container), its <see cref="ILlmEngine"/>, an <see cref="IChatClient"/> over it and an
+    /// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> of <c>string</c> to <c>Embedding&lt;float&gt;</c>. An
+    /// encoder-only (bert) model serves the embedding generator only; resolving its chat client or engine throws.
+    /// The options are checked now, so a wrong path or setting fails at startup rather than on the first request.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the model path and engine settings.</param>
@@ -85,6 +88,11 @@ public static class LlmEngineServiceCollectionExtensions
         {
             var model = sp.GetRequiredKeyedService<LocalModel>(key);
             return builder.BuildChatClient(new LlmEngineChatClient(model, builder.ChatClientOptions), sp);
+        });
+        services.AddKeyedSingleton(serviceKey, (sp, key) =>
+        {
+            var model = sp.GetRequiredKeyedService<LocalModel>(key);
+            return builder.BuildEmbeddingGenerator(new LlmEngineEmbeddingGenerator(model, builder.EmbeddingGeneratorOptions), sp);
         });
         return builder;
     }

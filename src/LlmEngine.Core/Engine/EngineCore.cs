@@ -181,6 +181,12 @@ internal sealed class EngineCore
         }
 
         var status = StopChecker.Check(request, _scheduler.Config.MaxModelLength, _endOfGenerationTokenIds, completion.StopTokenIds, out var stopReason);
+        var constraintComplete = false;
+        if (request.SamplingState?.Constraint is { } constraint && !_endOfGenerationTokenIds.AsSpan().Contains(token))
+        {
+            constraint.Accept(token);
+            constraintComplete = constraint.IsComplete;
+        }
         string? stopString = null;
         if (status != RequestStatus.FinishedStopped || request.Parameters.IncludeStopStringInOutput)
         {
@@ -190,6 +196,11 @@ internal sealed class EngineCore
         {
             status = RequestStatus.FinishedStopped;
             stopReason = stopString;
+        }
+        else if (status is null && constraintComplete)
+        {
+            // A finished constraint (a closed JSON value, a full regex match, a whole choice) ends the output without EOS.
+            status = RequestStatus.FinishedStopped;
         }
         completion.HasUpdate = true;
         if (status is { } finished)

@@ -1,4 +1,5 @@
 using LlmEngine.Sampling;
+using LlmEngine.Sampling.Constraints;
 using LlmEngine.Scheduling;
 using LlmEngine.Tokenization;
 
@@ -77,6 +78,8 @@ internal sealed class RequestFactory
             }
         }
         var badWords = TokenizeBadWords(parameters.BadWords);
+        // Compiling here rejects a bad schema, regex or grammar before the request reaches the engine loop.
+        var compiled = parameters.Constraint is { } spec ? ConstraintCompiler.Shared.Compile(spec) : null;
 
         var state = new RequestState(requestId, prompt, parameters, priority);
         var completions = new CompletionState[parameters.N];
@@ -93,7 +96,7 @@ internal sealed class RequestFactory
                 PrefillLeader = _enablePrefixCaching ? leader : null,
             };
             // As vLLM does for n > 1, child i of a seeded request uses seed + i.
-            request.SamplingState = new SamplingState(parameters, baseSeed + i, _tokenizer.EndOfGenerationTokenIds, badWords);
+            request.SamplingState = new SamplingState(parameters, baseSeed + i, _tokenizer.EndOfGenerationTokenIds, badWords, compiled?.CreateState(_tokenizer));
             completions[i] = new CompletionState(state, i, request, _tokenizer);
             leader ??= request;
         }

@@ -1,9 +1,13 @@
+using LlmEngine.Embeddings;
 using LlmEngine.Models.Architectures;
 using LlmEngine.Models.Gguf;
 
 namespace LlmEngine.Models;
 
-/// <summary>Reads a <see cref="ModelConfig"/> from a GGUF file's metadata (and the few tensors that carry hyperparameters).</summary>
+/// <summary>
+/// Reads a <see cref="ModelConfig"/> from a GGUF file's metadata (and the few tensors that carry hyperparameters):
+/// the decoders of <see cref="ArchitectureLayout"/> and the <c>bert</c> encoder.
+/// </summary>
 public static class GgufModelConfig
 {
     /// <summary>Default rope base when a GGUF omits <c>{arch}.rope.freq_base</c> (llama.cpp's default).</summary>
@@ -19,6 +23,10 @@ public static class GgufModelConfig
         var md = file.Metadata;
         var path = file.SourcePath;
         var arch = md.Architecture ?? throw new ModelLoadException(path, "metadata key 'general.architecture' is missing");
+        if (arch == BertModelConfig.Architecture)
+        {
+            return BertModelConfig.FromGguf(file);
+        }
         var layout = ArchitectureLayout.Find(arch) ?? throw new ModelLoadException(path,
             $"unsupported architecture '{arch}' (supported: {ArchitectureLayout.SupportedNames})");
 
@@ -93,6 +101,7 @@ public static class GgufModelConfig
             TiedEmbeddings = !file.TryGetTensor("output.weight", out _),
             BosTokenId = bos,
             EosTokenIds = eos,
+            Pooling = PoolingTypes.FromGguf(md.ArchInteger("pooling_type"), path, $"{arch}.pooling_type"),
         };
     }
 

@@ -53,6 +53,12 @@ internal sealed class Sampler
             logits.CopyTo(_raw);
         }
 
+        if (state.Constraint is { } constraint)
+        {
+            // vLLM applies the structured-output bitmask before every other logits processor.
+            constraint.ComputeMask(state.ConstraintMask!);
+            state.ConstraintMask!.Apply(logits);
+        }
         LogitsProcessors.ApplyLogitBias(logits, state);
         LogitsProcessors.ApplyAllowedTokenIds(logits, state);
         var outputTokenIds = request.OutputTokenIds;

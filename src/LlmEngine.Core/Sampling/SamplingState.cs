@@ -1,3 +1,5 @@
+using LlmEngine.Sampling.Constraints;
+
 namespace LlmEngine.Sampling;
 
 /// <summary>
@@ -9,9 +11,12 @@ internal sealed class SamplingState
 {
     private const float GreedyTemperature = 1e-5f;
 
-    public SamplingState(SamplingParameters parameters, long seed, IReadOnlyList<int> endOfGenerationTokenIds, IReadOnlyList<int[]> badWordsTokenIds)
+    public SamplingState(SamplingParameters parameters, long seed, IReadOnlyList<int> endOfGenerationTokenIds, IReadOnlyList<int[]> badWordsTokenIds,
+        ConstraintState? constraint = null)
     {
         Parameters = parameters;
+        Constraint = constraint;
+        ConstraintMask = constraint is null ? null : new TokenBitmask(constraint.Vocabulary.Size);
         Generator = new SamplingGenerator(seed);
         IsGreedy = parameters.Temperature < GreedyTemperature;
         if (parameters.LogitBias is { Count: > 0 } bias)
@@ -49,6 +54,12 @@ internal sealed class SamplingState
     }
 
     public SamplingParameters Parameters { get; }
+
+    /// <summary>The structured-output state, advanced by each accepted output token; it survives preemption.</summary>
+    public ConstraintState? Constraint { get; }
+
+    /// <summary>The allowed-token mask of the constraint's current state, rebuilt each step.</summary>
+    public TokenBitmask? ConstraintMask { get; }
 
     public SamplingGenerator Generator { get; }
 

@@ -177,8 +177,8 @@ internal static class ChatOptionsBuilder
                 }
                 break;
             default:
-                throw OpenAiException.Unsupported(guided.Field,
-                    $"'{guided.Field}' is valid, but this server cannot enforce it yet: chat completions pass only JSON constraints (response_format, guided_json) to the chat client, and the engine takes no output constraint per request.");
+                (options.AdditionalProperties ??= [])[LlmEngineChatOptionKeys.Constraint] = guided.Spec;
+                break;
         }
     }
 }

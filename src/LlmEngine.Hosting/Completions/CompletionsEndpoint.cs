@@ -43,8 +43,7 @@ internal static class CompletionsEndpoint
         var parameters = SamplingParametersMapper.Map(request, server.Options.DefaultSamplingParameters, maxTokens, "max_tokens", request.Logprobs);
         if (GuidedDecoding.Read(request) is { } guided)
         {
-            throw OpenAiException.Unsupported(guided.Field,
-                $"'{guided.Field}' is valid, but this server cannot enforce it yet: the engine takes no output constraint per request.");
+            parameters = parameters with { Constraint = guided.Spec };
         }
         if (prompts.Count * parameters.N > MaxChoices)
         {

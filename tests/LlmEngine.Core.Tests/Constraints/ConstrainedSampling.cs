@@ -7,13 +7,13 @@ namespace LlmEngine.Tests.Constraints;
 
 /// <summary>
 /// Generates text under a constraint the way a sampler would: random logits, the mask applied, the best allowed
-/// token accepted, until an end token or a length cap. Past <c>softCap</c> tokens, closing bytes and end tokens get
-/// a large bonus so outputs finish soon after (the logits stay random otherwise). Closing bytes are found by id, so
-/// this expects <see cref="TestVocabularyTokenizer.ByteLevel"/>, whose ids 0..255 are the single bytes.
+/// token accepted, until an end token. Past <c>softCap</c> tokens it steers to the nearest completion (ending where
+/// allowed, else the byte that leaves the fewest bytes to a completion), so outputs stay short; this needs
+/// <see cref="TestVocabularyTokenizer.ByteLevel"/>, whose ids 0..255 are the single bytes.
 /// </summary>
 internal static class ConstrainedSampling
 {
-    public static (string Text, bool Completed) Generate(ConstraintState state, ITokenizer tokenizer, Random random, int softCap = 24, int hardCap = 400)
+    public static (string Text, bool Completed) Generate(ConstraintState state, ITokenizer tokenizer, Random random, int softCap = 24, int hardCap = 300)
     {
         var vocabulary = state.Vocabulary;
         var mask = new TokenBitmask(vocabulary.Size);
@@ -21,42 +21,60 @@ internal static class ConstrainedSampling
         var output = new List<byte>();
         for (var step = 0; step < hardCap; step++)
         {
-            state.ComputeMask(mask);
-            for (var i = 0; i < logits.Length; i++)
+            int chosen;
+            if (step < softCap)
             {
-                logits[i] = random.NextSingle() * 4;
-            }
-            if (step >= softCap)
-            {
-                foreach (var end in vocabulary.EndTokenIds)
+                state.ComputeMask(mask);
+                for (var i = 0; i < logits.Length; i++)
                 {
-                    logits[end] += 100;
+                    logits[i] = random.NextSingle();
                 }
-                foreach (var closer in "\"]}")
+                mask.Apply(logits);
+                chosen = 0;
+                for (var i = 1; i < logits.Length; i++)
                 {
-                    logits[closer] += 50;
+                    if (logits[i] > logits[chosen])
+                    {
+                        chosen = i;
+                    }
                 }
-            }
-            mask.Apply(logits);
-            var best = 0;
-            for (var i = 1; i < logits.Length; i++)
-            {
-                if (logits[i] > logits[best])
+                if (float.IsNegativeInfinity(logits[chosen]))
                 {
-                    best = i;
+                    Assert.Fail($"No token is allowed after {Encoding.UTF8.GetString([.. output])}");
                 }
             }
-            if (float.IsNegativeInfinity(logits[best]))
+            else
             {
-                Assert.Fail($"No token is allowed after {Encoding.UTF8.GetString([.. output])}");
+                chosen = state.CanEnd ? vocabulary.EndTokenIds[0] : ShortestCompletionByte(state);
             }
-            Assert.That(state.Accept(best), Is.True, $"a masked-in token {best} was refused after '{Encoding.UTF8.GetString([.. output])}'");
-            if (vocabulary.EndTokenIds.Contains(best))
+            Assert.That(state.Accept(chosen), Is.True, $"an allowed token {chosen} was refused after '{Encoding.UTF8.GetString([.. output])}'");
+            if (vocabulary.EndTokenIds.Contains(chosen))
             {
                 return (Encoding.UTF8.GetString([.. output]), true);
             }
-            output.AddRange(tokenizer.GetTokenBytes(best).ToArray());
+            output.AddRange(tokenizer.GetTokenBytes(chosen).ToArray());
         }
         return (Encoding.UTF8.GetString([.. output]), false);
+    }
+
+    // The byte that brings the output closest to a completion (by the automaton's static distance).
+    private static int ShortestCompletionByte(ConstraintState state)
+    {
+        var automaton = state.Constraint.Automaton;
+        var best = -1;
+        var bestDistance = int.MaxValue;
+        Span<byte> one = stackalloc byte[1];
+        for (var b = 0; b < 256; b++)
+        {
+            one[0] = (byte)b;
+            var next = automaton.Advance(state.AutomatonState, one);
+            if (next >= 0 && automaton.DistanceToAccept(next) < bestDistance)
+            {
+                best = b;
+                bestDistance = automaton.DistanceToAccept(next);
+            }
+        }
+        Assert.That(best, Is.Not.EqualTo(-1), "no byte is allowed");
+        return best;
     }
 }

@@ -132,7 +132,7 @@ public sealed class CompletionsTests
     [TestCase("""{"prompt":{"text":"x"}}""", "prompt")]
     [TestCase("""{"max_tokens":3}""", "prompt")]
     [TestCase("""{"prompt":"Once","logprobs":21}""", "logprobs")]
-    [TestCase("""{"prompt":"Once","guided_regex":"[a-z]+"}""", "guided_regex")]
+    [TestCase("""{"prompt":"Once","guided_regex":"(unclosed"}""", "guided_regex")]
     [TestCase("""{"prompt":"Once","stop_token_ids":[100000]}""", "stop_token_ids")]
     public async Task BadCompletionRequestsAre400(string json, string param)
     {
@@ -141,6 +141,18 @@ public sealed class CompletionsTests
         Assert.That(status, Is.EqualTo(400), body?.ToJsonString());
         ErrorTests.AssertErrorShape(body, "invalid_request_error");
         Assert.That((string?)body!["error"]!["param"], Is.EqualTo(param), body.ToJsonString());
+    }
+
+    [TestCase("""{"prompt":"Once upon a time","max_tokens":40,"temperature":1,"seed":7,"guided_regex":"[a-z]+ (cat|dog)s?"}""", "^[a-z]+ (cat|dog)s?$")]
+    [TestCase("""{"prompt":"Once upon a time","max_tokens":40,"temperature":1,"seed":7,"guided_choice":["happy","sad"]}""", "^(happy|sad)$")]
+    public async Task GuidedCompletionsMatchTheirConstraint(string json, string pattern)
+    {
+        var (status, body) = await Http.PostAsync(_host.Client, "/v1/completions", json);
+
+        Assert.That(status, Is.EqualTo(200), body?.ToJsonString());
+        var text = (string?)body!["choices"]![0]!["text"];
+        Assert.That(text, Does.Match(pattern));
+        Assert.That((string?)body["choices"]![0]!["finish_reason"], Is.EqualTo("stop"));
     }
 
     [Test]

@@ -78,6 +78,7 @@ internal static class ChatOptionsMapper
             N = 1,
             OutputKind = RequestOutputKind.Delta,
             SkipSpecialTokens = skipSpecialTokens,
+            Constraint = CombineConstraints(parameters.Constraint, outputConstraint, toolCallRequired),
         };
         try
         {
@@ -105,6 +106,17 @@ internal static class ChatOptionsMapper
             RequiredToolName = requiredToolName,
             Priority = priority,
         };
+    }
+
+    private static ConstraintSpec? CombineConstraints(ConstraintSpec? fromProperties, ConstraintSpec? fromResponseFormat, bool toolCallRequired)
+    {
+        if (fromProperties is not null && (fromResponseFormat is not null || toolCallRequired))
+        {
+            throw new ArgumentException(
+                $"ChatOptions.AdditionalProperties[\"{LlmEngineChatOptionKeys.Constraint}\"] cannot be combined with a JSON ResponseFormat or a required tool call; the output can only be constrained one way.",
+                "options");
+        }
+        return fromProperties ?? fromResponseFormat;
     }
 
     private static void RejectUnsupported(ChatOptions? options, string modelId)
@@ -253,6 +265,14 @@ internal static class ChatOptionsMapper
                     break;
                 case LlmEngineChatOptionKeys.Priority:
                     priority = AdditionalPropertyReader.Int(key, value);
+                    break;
+                case LlmEngineChatOptionKeys.Constraint:
+                    parameters = parameters with
+                    {
+                        Constraint = value as ConstraintSpec ?? throw new ArgumentException(
+                            $"ChatOptions.AdditionalProperties[\"{key}\"] must be a ConstraintSpec (JsonSchemaConstraint, RegexConstraint, ChoiceConstraint, GbnfGrammarConstraint); got {value?.GetType().Name ?? "null"}.",
+                            nameof(options)),
+                    };
                     break;
                 default:
                     throw new ArgumentException(

@@ -45,6 +45,10 @@ public sealed unsafe class CpuModelExecutor : IModelExecutor
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BlockSize, 1, nameof(options.BlockSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchTokens, 1, nameof(options.MaxBatchTokens));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxNumSequences, 1, nameof(options.MaxNumSequences));
+        if (config.IsEncoderOnly)
+        {
+            throw new ModelLoadException(source.SourcePath, $"'{config.Architecture}' is an encoder-only model: it has no output head to generate with; use LlmEngineEmbeddingGenerator for its embeddings");
+        }
         _config = config;
         _weights = TransformerWeights.Bind(source, config);
 
@@ -100,6 +104,47 @@ public sealed unsafe class CpuModelExecutor : IModelExecutor
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ForwardBatchValidator.Validate(batch, logits.Length, VocabularySize, MaxBatchTokens, NumBlocks, BlockSize, MaxModelLength);
+        RunLayers(batch);
+        if (batch.NumLogits == 0)
+        {
+            return;
+        }
+        var b = _buffers;
+        _norm.Set(b.Hidden, b.Normed, b.HiddenSize, _weights.OutputNorm, _config.RmsNormEpsilon, batch.LogitsIndices);
+        _norm.Run(_pool, batch.NumLogits);
+        fixed (float* output = logits)
+        {
+            _matMul.Begin(b.Normed, b.HiddenSize, batch.NumLogits);
+            _matMul.Add(_weights.OutputHead, output, VocabularySize);
+            _matMul.Run(_pool);
+        }
+    }
+
+    /// <summary>
+    /// Runs the forward pass for <paramref name="batch"/> as <see cref="Execute"/> does (K/V written to the cache slots
+    /// the batch names) but stops before the output head: writes <c>batch.NumLogits</c> rows of
+    /// <see cref="ModelConfig.HiddenSize"/> floats into <paramref name="hidden"/>, row <c>i</c> the final-norm hidden state
+    /// of token <c>batch.LogitsIndices[i]</c>. This is what decoder embedding models (e5-mistral, gte-Qwen) pool.
+    /// </summary>
+    /// <exception cref="ArgumentException">The batch is inconsistent or <paramref name="hidden"/> is too short.</exception>
+    public void ExecuteHidden(ForwardBatch batch, Span<float> hidden)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ForwardBatchValidator.Validate(batch, hidden.Length, VocabularySize, MaxBatchTokens, NumBlocks, BlockSize, MaxModelLength, _config.HiddenSize);
+        RunLayers(batch);
+        if (batch.NumLogits == 0)
+        {
+            return;
+        }
+        fixed (float* output = hidden)
+        {
+            _norm.Set(_buffers.Hidden, output, _buffers.HiddenSize, _weights.OutputNorm, _config.RmsNormEpsilon, batch.LogitsIndices);
+            _norm.Run(_pool, batch.NumLogits);
+        }
+    }
+
+    private void RunLayers(ForwardBatch batch)
+    {
         var tokens = batch.NumTokens;
         PrepareAttention(batch);
         Embed(batch);
@@ -131,19 +176,6 @@ public sealed unsafe class CpuModelExecutor : IModelExecutor
             _swiGlu.Run(_pool, b.Gate, b.Up, b.IntermediateSize, tokens);
             _matMul.Begin(b.Gate, b.IntermediateSize, tokens);
             _matMul.Add(layer.Down, b.Hidden, b.HiddenSize, accumulate: true);
-            _matMul.Run(_pool);
-        }
-
-        if (batch.NumLogits == 0)
-        {
-            return;
-        }
-        _norm.Set(b.Hidden, b.Normed, b.HiddenSize, _weights.OutputNorm, _config.RmsNormEpsilon, batch.LogitsIndices);
-        _norm.Run(_pool, batch.NumLogits);
-        fixed (float* output = logits)
-        {
-            _matMul.Begin(b.Normed, b.HiddenSize, batch.NumLogits);
-            _matMul.Add(_weights.OutputHead, output, VocabularySize);
             _matMul.Run(_pool);
         }
     }

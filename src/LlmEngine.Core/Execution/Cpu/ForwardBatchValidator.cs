@@ -6,9 +6,13 @@ namespace LlmEngine.Execution.Cpu;
 /// </summary>
 internal static class ForwardBatchValidator
 {
-    /// <summary>Throws <see cref="ArgumentException"/> describing the first inconsistency found.</summary>
-    public static void Validate(ForwardBatch batch, int logitsLength, int vocabulary, int maxTokens, int numBlocks, int blockSize, int maxModelLength)
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> describing the first inconsistency found. Output rows are
+    /// <paramref name="rowWidth"/> floats wide (hidden states), or <paramref name="vocabulary"/> wide (logits) when null.
+    /// </summary>
+    public static void Validate(ForwardBatch batch, int logitsLength, int vocabulary, int maxTokens, int numBlocks, int blockSize, int maxModelLength, int? rowWidth = null)
     {
+        var width = rowWidth ?? vocabulary;
         ArgumentNullException.ThrowIfNull(batch);
         var tokens = batch.NumTokens;
         var sequences = batch.NumSequences;
@@ -28,9 +32,9 @@ internal static class ForwardBatchValidator
         {
             Fail($"NumLogits {batch.NumLogits} must be between 0 and NumTokens {tokens}");
         }
-        if (!(logitsLength >= (long)batch.NumLogits * vocabulary))
+        if (!(logitsLength >= (long)batch.NumLogits * width))
         {
-            Fail($"logits holds {logitsLength} floats; {batch.NumLogits} rows of {vocabulary} are needed");
+            Fail($"the output holds {logitsLength} floats; {batch.NumLogits} rows of {width} are needed");
         }
         var slots = (long)numBlocks * blockSize;
         for (var s = 0; s < sequences; s++)

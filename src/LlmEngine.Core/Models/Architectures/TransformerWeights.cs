@@ -101,7 +101,8 @@ internal sealed class TransformerWeights
         return new TransformerWeights(embedding, layers, outputNorm, head, divisors);
     }
 
-    private sealed class Binder(ITensorSource source)
+    /// <summary>Looks tensors up by name and checks their shape and type, naming the source and tensor on failure (shared with <see cref="BertWeights"/>).</summary>
+    internal sealed class Binder(ITensorSource source)
     {
         public TensorView Tensor(string name, int columns, int rows, string? why = null)
         {

@@ -1,3 +1,6 @@
+using LlmEngine.Embeddings;
+using LlmEngine.Models.Architectures;
+
 namespace LlmEngine.Models.HuggingFace;
 
 /// <summary>
@@ -8,6 +11,10 @@ internal static class HuggingFaceConfigReader
 {
     public static (ModelConfig Config, string ClassName, string ModelType) Read(JsonObjectReader json, HuggingFaceGenerationConfig? generation)
     {
+        if (BertModelConfig.IsBert(json))
+        {
+            return (BertModelConfig.FromHuggingFace(json), BertModelConfig.ClassName, BertModelConfig.Architecture);
+        }
         var (architecture, className, modelType) = ReadArchitecture(json);
         var hidden = json.RequiredInt("hidden_size", 1);
         var heads = json.RequiredInt("num_attention_heads", 1);
@@ -67,6 +74,7 @@ internal static class HuggingFaceConfigReader
             TiedEmbeddings = json.Bool("tie_word_embeddings") ?? false,
             BosTokenId = json.Int("bos_token_id") ?? generation?.BosTokenId,
             EosTokenIds = MergeEos(json.IntOrIntArray("eos_token_id"), generation?.EosTokenIds),
+            Pooling = PoolingTypes.FromSentenceTransformers(System.IO.Path.GetDirectoryName(json.Path) ?? "."),
         };
         return (config, className, modelType);
     }

@@ -1,3 +1,4 @@
+using LlmEngine.Models.Architectures;
 using LlmEngine.Models.Safetensors;
 
 namespace LlmEngine.Models.HuggingFace;
@@ -112,7 +113,8 @@ public sealed class HuggingFaceModel : ITensorSource
             var unmapped = new List<string>();
             foreach (var (name, entry) in stored)
             {
-                if (HuggingFaceTensorNames.ToGguf(name) is not { } ggufName)
+                var mapped = config.IsEncoderOnly ? BertTensorNames.ToGguf(name) : HuggingFaceTensorNames.ToGguf(name);
+                if (mapped is not { } ggufName)
                 {
                     unmapped.Add(name);
                 }
@@ -121,7 +123,7 @@ public sealed class HuggingFaceModel : ITensorSource
                     throw new ModelLoadException(full, $"tensors '{name}' and '{byGgufName[ggufName].Item2.Name}' both map to '{ggufName}'");
                 }
             }
-            if (!config.TiedEmbeddings && !byGgufName.ContainsKey("output.weight") && byGgufName.ContainsKey("token_embd.weight"))
+            if (!config.IsEncoderOnly && !config.TiedEmbeddings && !byGgufName.ContainsKey("output.weight") && byGgufName.ContainsKey("token_embd.weight"))
             {
                 throw new ModelLoadException(full, "lm_head.weight is missing and config.json does not set tie_word_embeddings");
             }

@@ -54,6 +54,9 @@ public sealed class ConstraintState
     /// </summary>
     public bool IsComplete => _state == Terminated || _automaton.IsFinal(_state);
 
+    /// <summary>The automaton state (for tests and diagnostics).</summary>
+    internal int AutomatonState => _state;
+
     /// <summary>Whether an end-of-generation token has been accepted.</summary>
     public bool IsTerminated => _state == Terminated;
 

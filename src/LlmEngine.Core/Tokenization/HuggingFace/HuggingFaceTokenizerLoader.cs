@@ -18,9 +18,13 @@ internal static class HuggingFaceTokenizerLoader
         var configRoot = config?.RootElement ?? default;
         string path = Path.GetFullPath(tokenizerJsonPath);
 
+        if (root.TryGetObject("model", out var wordPiece) && wordPiece.GetStringOrNull("type") == "WordPiece")
+        {
+            return HuggingFaceWordPieceLoader.Load(root, wordPiece, configRoot, path);
+        }
         if (!root.TryGetObject("model", out var model) || model.GetStringOrNull("type") is not ("BPE" or null))
         {
-            throw new ModelLoadException(path, $"unsupported tokenizer model '{(root.TryGetObject("model", out var m) ? m.GetStringOrNull("type") : null)}'; supported: BPE");
+            throw new ModelLoadException(path, $"unsupported tokenizer model '{(root.TryGetObject("model", out var m) ? m.GetStringOrNull("type") : null)}'; supported: BPE, WordPiece");
         }
         if (!string.IsNullOrEmpty(model.GetStringOrNull("continuing_subword_prefix")) || !string.IsNullOrEmpty(model.GetStringOrNull("end_of_word_suffix")))
         {

@@ -127,20 +127,6 @@ internal sealed class CodePointSet : IEquatable<CodePointSet>
         return FromRanges(result);
     }
 
-    /// <summary>
-    /// The UTF-8 encodings of the set as sequences of byte ranges: each sequence matches exactly the encodings of one
-    /// sub-range, so the alternatives together match the set and nothing else.
-    /// </summary>
-    public List<ByteSet[]> ToUtf8Sequences()
-    {
-        var result = new List<ByteSet[]>();
-        foreach (var (lo, hi) in _ranges)
-        {
-            SplitUtf8(lo, hi, result);
-        }
-        return result;
-    }
-
     public bool Equals(CodePointSet? other) => other is not null && _ranges.AsSpan().SequenceEqual(other._ranges);
 
     public override bool Equals(object? obj) => Equals(obj as CodePointSet);
@@ -174,58 +160,5 @@ internal sealed class CodePointSet : IEquatable<CodePointSet>
         {
             list.Add((0xE000, hi));
         }
-    }
-
-    // Splits a scalar range into ranges whose UTF-8 encodings have equal length and whose continuation bytes span
-    // whole blocks, so each becomes one sequence of byte ranges (the construction of RE2 and Rust's utf8-ranges).
-    private static void SplitUtf8(int lo, int hi, List<ByteSet[]> output)
-    {
-        foreach (var boundary in (ReadOnlySpan<int>)[0x7F, 0x7FF, 0xFFFF])
-        {
-            if (lo <= boundary && hi > boundary)
-            {
-                SplitUtf8(lo, boundary, output);
-                SplitUtf8(boundary + 1, hi, output);
-                return;
-            }
-        }
-        var length = Utf8Length(lo);
-        for (var i = 1; i < length; i++)
-        {
-            var m = (1 << (6 * i)) - 1;
-            if ((lo & ~m) != (hi & ~m))
-            {
-                if ((lo & m) != 0)
-                {
-                    SplitUtf8(lo, lo | m, output);
-                    SplitUtf8((lo | m) + 1, hi, output);
-                    return;
-                }
-                if ((hi & m) != m)
-                {
-                    SplitUtf8(lo, (hi & ~m) - 1, output);
-                    SplitUtf8(hi & ~m, hi, output);
-                    return;
-                }
-            }
-        }
-        Span<byte> a = stackalloc byte[4];
-        Span<byte> b = stackalloc byte[4];
-        Encode(lo, a);
-        Encode(hi, b);
-        var seq = new ByteSet[length];
-        for (var k = 0; k < length; k++)
-        {
-            seq[k] = ByteSet.Range(a[k], b[k]);
-        }
-        output.Add(seq);
-    }
-
-    private static int Utf8Length(int cp) => cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-
-    private static void Encode(int cp, Span<byte> dst)
-    {
-        var rune = new System.Text.Rune(cp);
-        rune.EncodeToUtf8(dst);
     }
 }

@@ -73,7 +73,7 @@ internal static class GrammarAnalyzer
         while (queue.Count > 0 && names.Count < 4)
         {
             var r = queue.Dequeue();
-            if (!productive[r] && !rules[r].Name.StartsWith("char_", StringComparison.Ordinal))
+            if (!productive[r] && !rules[r].Name.StartsWith("char_", StringComparison.Ordinal) && !rules[r].Name.StartsWith("utf8_", StringComparison.Ordinal))
             {
                 names.Add($"'{rules[r].Name}'");
             }

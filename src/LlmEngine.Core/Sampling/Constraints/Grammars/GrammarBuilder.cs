@@ -37,12 +37,13 @@ internal sealed class GrammarBuilder
         _drafts = [];
         _ruleIds.Clear();
         _charSetRules.Clear();
-        foreach (var name in _order)
+        var reachable = Reachable(root);
+        foreach (var name in reachable)
         {
             _ruleIds[name] = _drafts.Count;
             _drafts.Add(new RuleDraft(name, _definitions[name].Nesting));
         }
-        foreach (var name in _order)
+        foreach (var name in reachable)
         {
             var draft = _drafts[_ruleIds[name]];
             draft.Alternatives.AddRange(LowerAlternatives(_definitions[name].Body, name));
@@ -167,20 +168,62 @@ internal sealed class GrammarBuilder
         {
             return id;
         }
+        var template = Utf8Encoding.Template(set);
         id = _drafts.Count;
-        var draft = new RuleDraft($"char_{id}", nesting: false);
-        _drafts.Add(draft);
+        _drafts.Add(new RuleDraft($"char_{id}", nesting: false));
         _charSetRules[set] = id;
-        foreach (var sequence in set.ToUtf8Sequences())
+        var offset = _drafts.Count;
+        for (var i = 0; i < template.Nodes.Count; i++)
         {
-            var alt = new List<DraftElement>(sequence.Length);
-            foreach (var byteSet in sequence)
-            {
-                alt.Add(new DraftElement(true, byteSet, -1, 1, 1));
-            }
-            draft.Alternatives.Add(alt);
+            _drafts.Add(new RuleDraft($"utf8_{offset + i}", nesting: false));
+        }
+        _drafts[id].Alternatives.AddRange(Relocate(template.Root, offset));
+        for (var i = 0; i < template.Nodes.Count; i++)
+        {
+            _drafts[offset + i].Alternatives.AddRange(Relocate(template.Nodes[i], offset));
         }
         return id;
+    }
+
+    private static IEnumerable<List<DraftElement>> Relocate(List<List<DraftElement>> alternatives, int offset)
+    {
+        foreach (var alt in alternatives)
+        {
+            yield return alt.ConvertAll(e => e.IsTerminal ? e : e with { Rule = e.Rule + offset });
+        }
+    }
+
+    // Rules reachable from the root, in definition order; unused shared rules are never lowered.
+    private List<string> Reachable(string root)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal) { root };
+        var stack = new Stack<GrammarExpr>();
+        stack.Push(_definitions[root].Body);
+        while (stack.Count > 0)
+        {
+            switch (stack.Pop())
+            {
+                case RefExpr r when _definitions.TryGetValue(r.Name, out var def) && seen.Add(r.Name):
+                    stack.Push(def.Body);
+                    break;
+                case SeqExpr seq:
+                    foreach (var item in seq.Items)
+                    {
+                        stack.Push(item);
+                    }
+                    break;
+                case AltExpr alt:
+                    foreach (var option in alt.Options)
+                    {
+                        stack.Push(option);
+                    }
+                    break;
+                case RepeatExpr { Max: > 0 } rep:
+                    stack.Push(rep.Item);
+                    break;
+            }
+        }
+        return _order.FindAll(seen.Contains);
     }
 
     private static ByteSet AsciiSet(CodePointSet set)

@@ -16,6 +16,9 @@ internal static class JsonNumbers
 
     private static GrammarExpr Fraction => GrammarExpr.Seq(GrammarExpr.Lit("."), GrammarExpr.Repeat(Digit, 1, 16));
 
+    private static GrammarExpr NonZeroFraction =>
+        GrammarExpr.Seq(GrammarExpr.Lit("."), GrammarExpr.Repeat(Digit, 0, 15), GrammarExpr.Range('1', '9'));
+
     /// <summary>Any JSON number.</summary>
     public static GrammarExpr Unbounded() => GrammarExpr.Seq(
         GrammarExpr.Optional(GrammarExpr.Lit("-")),
@@ -64,25 +67,44 @@ internal static class JsonNumbers
         {
             options.Add(whole);
         }
-        // k.f lies in [k, k + 1): needs k to meet the lower bound and k + 1 <= hi.
-        var posLow = Math.Max(0, lowK);
-        var posHigh = hi is { } h2 ? ClampToLong(Math.Floor(h2) - 1) : Cap;
+
+        // k.f lies in [k, k + 1): k >= lo, k + 1 <= hi; at an exclusive integer lower bound k = lo needs f > 0.
+        var posLow = lo is { } l1 ? ClampToLong(Math.Max(0, Math.Ceiling(l1))) : 0;
+        var posHigh = hi is { } h1 ? ClampToLong(Math.Floor(h1) - 1) : Cap;
+        if (lo is { } l2 && loExclusive && l2 == posLow && posLow <= posHigh)
+        {
+            options.Add(GrammarExpr.Seq(GrammarExpr.Lit(posLow.ToString(CultureInfo.InvariantCulture)), NonZeroFraction));
+            posLow++;
+        }
         if (posLow <= posHigh)
         {
             options.Add(GrammarExpr.Seq(Magnitudes(posLow, posHigh), Fraction));
         }
-        // -K.f lies in (k - 1, k] for k = -K: needs k to meet the upper bound and k - 1 >= lo.
-        var negLow = lo is { } l2 ? ClampToLong(Math.Ceiling(l2) + 1) : -Cap;
-        var negHigh = Math.Min(-1, highK);
+
+        // -K.f lies in (k - 1, k] for k = -K: k <= hi, k - 1 >= lo; at an exclusive integer upper bound k = hi needs f > 0.
+        var negLow = lo is { } l3 ? ClampToLong(Math.Ceiling(l3) + 1) : -Cap;
+        var negHigh = hi is { } h2 ? ClampToLong(Math.Min(-1, Math.Floor(h2))) : -1;
+        if (hi is { } h3 && hiExclusive && h3 == negHigh && negLow <= negHigh)
+        {
+            options.Add(GrammarExpr.Seq(GrammarExpr.Lit("-" + (-negHigh).ToString(CultureInfo.InvariantCulture)), NonZeroFraction));
+            negHigh--;
+        }
         if (negLow <= negHigh)
         {
             options.Add(GrammarExpr.Seq(GrammarExpr.Lit("-"), Magnitudes(-negHigh, -negLow), Fraction));
         }
-        // -0.f lies in (-1, 0].
-        var zeroMeetsHigh = hi is not { } h3 || (hiExclusive ? 0 < h3 : 0 <= h3);
-        if (zeroMeetsHigh && (lo is not { } l3 || l3 <= -1))
+
+        // -0.f lies in (-1, 0]: needs lo <= -1 and 0 within the upper bound (below an exclusive 0 only with f > 0).
+        if (lo is not { } l4 || l4 <= -1)
         {
-            options.Add(GrammarExpr.Seq(GrammarExpr.Lit("-0"), Fraction));
+            if (hi is not { } h4 || h4 > 0 || (h4 == 0 && !hiExclusive))
+            {
+                options.Add(GrammarExpr.Seq(GrammarExpr.Lit("-0"), Fraction));
+            }
+            else if (h4 == 0)
+            {
+                options.Add(GrammarExpr.Seq(GrammarExpr.Lit("-0"), NonZeroFraction));
+            }
         }
         return options.Count == 0 ? null : GrammarExpr.Alt(options);
     }

@@ -249,7 +249,8 @@ internal sealed partial class JsonSchemaCompiler
             {
                 throw new ConstraintException($"No value satisfies the schema at '{path}': minLength {min} > maxLength {max}.");
             }
-            content = GrammarExpr.Repeat(GrammarExpr.Ref(JsonText.CharRule), min, max);
+            var rest = GrammarExpr.Repeat(GrammarExpr.Ref(JsonText.CharRule), 0, max == GrammarExpr.Unbounded ? max : max - min);
+            content = min == 0 ? rest : GrammarExpr.Seq(GrammarExpr.Repeat(GrammarExpr.Ref(JsonText.CountedCharRule), min, min), rest);
         }
         return GrammarExpr.Seq(GrammarExpr.Lit("\""), content, GrammarExpr.Lit("\""));
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using LlmEngine.Sampling.Constraints.Grammars;
 
@@ -10,6 +11,7 @@ namespace LlmEngine.Sampling.Constraints.Json;
 internal static class JsonText
 {
     public const string CharRule = "json-char";
+    public const string CountedCharRule = "json-counted-char";
     public const string StringRule = "json-string";
     public const string ValueRule = "json-value";
     public const string ObjectRule = "json-object";
@@ -18,6 +20,16 @@ internal static class JsonText
 
     /// <summary>Characters a JSON string may hold unescaped.</summary>
     public static CodePointSet Unescaped { get; } = CodePointSet.Range(0x20, CodePointSet.MaxCodePoint).Subtract(CodePointSet.Of("\"\\"));
+
+    private static readonly Lazy<CodePointSet> s_standalone = new(BuildStandalone);
+
+    /// <summary>
+    /// Characters that are a whole grapheme cluster wherever they stand: no combining marks, joiners, Hangul jamo,
+    /// regional indicators, prepended marks or CR. Strings with a <c>minLength</c> begin with that many of these, so
+    /// they meet the minimum whether a validator counts code points (as the JSON Schema spec says) or grapheme
+    /// clusters (as some .NET validators do).
+    /// </summary>
+    public static CodePointSet Standalone => s_standalone.Value;
 
     /// <summary>Whitespace allowed where JSON permits it, per the options.</summary>
     public static GrammarExpr Whitespace(ConstraintOptions options) => options.MaxWhitespace == 0
@@ -74,6 +86,12 @@ internal static class JsonText
         builder.Define(CharRule, GrammarExpr.Alt(
             GrammarExpr.Chars(Unescaped),
             GrammarExpr.Seq(GrammarExpr.Lit("\\"), GrammarExpr.Alt(GrammarExpr.Chars("\"\\/bfnrt"), GrammarExpr.Seq(GrammarExpr.Lit("u"), hex4)))));
+        var controlEscape = GrammarExpr.Seq(GrammarExpr.Lit("u00"), GrammarExpr.Alt(
+            GrammarExpr.Seq(GrammarExpr.Lit("0"), GrammarExpr.Chars(CodePointSet.FromRanges([('0', '9'), ('a', 'c'), ('A', 'C'), ('e', 'f'), ('E', 'F')]))),
+            GrammarExpr.Seq(GrammarExpr.Lit("1"), hex)));
+        builder.Define(CountedCharRule, GrammarExpr.Alt(
+            GrammarExpr.Chars(Unescaped.Intersect(Standalone)),
+            GrammarExpr.Seq(GrammarExpr.Lit("\\"), GrammarExpr.Alt(GrammarExpr.Chars("\"\\/bfnt"), controlEscape))));
         builder.Define(StringRule, GrammarExpr.Seq(GrammarExpr.Lit("\""), GrammarExpr.Star(GrammarExpr.Ref(CharRule)), GrammarExpr.Lit("\"")));
         builder.Define(NumberRule, JsonNumbers.Unbounded());
 
@@ -92,6 +110,37 @@ internal static class JsonText
         builder.Define(ValueRule, GrammarExpr.Alt(
             GrammarExpr.Ref(ObjectRule), GrammarExpr.Ref(ArrayRule), GrammarExpr.Ref(StringRule), GrammarExpr.Ref(NumberRule),
             GrammarExpr.Lit("true"), GrammarExpr.Lit("false"), GrammarExpr.Lit("null")));
+    }
+
+    private static CodePointSet BuildStandalone()
+    {
+        var ranges = new List<(int, int)>();
+        Span<char> buffer = stackalloc char[5];
+        for (var cp = 0; cp <= CodePointSet.MaxCodePoint; cp++)
+        {
+            if (cp is >= 0xD800 and <= 0xDFFF or '\r' or >= 0x1100 and <= 0x11FF or >= 0xA960 and <= 0xA97F or >= 0xD7B0 and <= 0xD7FF
+                or >= 0x1F1E6 and <= 0x1F1FF)
+            {
+                continue;
+            }
+            var length = new Rune(cp).EncodeToUtf16(buffer[1..]);
+            buffer[0] = 'a';
+            buffer[length + 1] = 'a';
+            // Neither attaches to the character before it nor pulls in the one after it.
+            if (StringInfo.GetNextTextElementLength(buffer[..(length + 1)]) == 1
+                && StringInfo.GetNextTextElementLength(buffer.Slice(1, length + 1)) == length)
+            {
+                if (ranges.Count > 0 && ranges[^1].Item2 == cp - 1)
+                {
+                    ranges[^1] = (ranges[^1].Item1, cp);
+                }
+                else
+                {
+                    ranges.Add((cp, cp));
+                }
+            }
+        }
+        return CodePointSet.FromRanges(ranges);
     }
 
     private static string Escape(int cp) => cp switch

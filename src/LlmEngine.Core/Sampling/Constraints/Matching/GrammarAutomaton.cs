@@ -31,6 +31,7 @@ internal sealed class GrammarAutomaton
     private int _nodeCount;
     private AutomatonState[] _states = new AutomatonState[64];
     private int _stateCount;
+    private long[]? _minLengths;
 
     public GrammarAutomaton(Grammar grammar, int maxNesting)
     {
@@ -64,6 +65,29 @@ internal sealed class GrammarAutomaton
 
     /// <summary>Whether <paramref name="state"/> accepts and no further byte is possible.</summary>
     public bool IsFinal(int state) => state >= 0 && Volatile.Read(ref _states)[state] is { Accepting: true, Stacks.Length: 0 };
+
+    /// <summary>
+    /// The fewest bytes that complete the output from <paramref name="state"/> (0 when it may end here), from the
+    /// rules' minimal lengths; optimistic where the nesting limit would cut the shortest path.
+    /// </summary>
+    public int DistanceToAccept(int state)
+    {
+        lock (SyncRoot)
+        {
+            var st = _states[state];
+            if (st.Accepting)
+            {
+                return 0;
+            }
+            _minLengths ??= MinimalLengths();
+            var best = long.MaxValue;
+            foreach (var id in st.Stacks)
+            {
+                best = Math.Min(best, StackDistance(id));
+            }
+            return (int)Math.Min(best, int.MaxValue);
+        }
+    }
 
     /// <summary>Follows <paramref name="bytes"/> from <paramref name="state"/>; <see cref="Dead"/> when refused.</summary>
     public int Advance(int state, ReadOnlySpan<byte> bytes)
@@ -151,6 +175,58 @@ internal sealed class GrammarAutomaton
         {
             Expand(pos + 1, 0, parent, ref accepting);
         }
+    }
+
+    private long StackDistance(int id)
+    {
+        var node = _nodes[id];
+        double total = Rest(node.Pos, node.Count);
+        for (var parent = node.Parent; parent >= 0; parent = _nodes[parent].Parent)
+        {
+            var p = _nodes[parent];
+            total += Rest(p.Pos, p.Count + 1);
+        }
+        return (long)Math.Min(total, long.MaxValue / 4);
+    }
+
+    // Bytes still needed to finish the alternative from element `pos` with `count` repetitions done.
+    private long Rest(int pos, int count)
+    {
+        double total = 0;
+        for (var e = _grammar.Elements[pos]; e.Kind != GrammarElementKind.End; e = _grammar.Elements[++pos])
+        {
+            total += (double)Math.Max(0, e.Min - count) * Unit(e);
+            count = 0;
+        }
+        return (long)Math.Min(total, long.MaxValue / 4);
+    }
+
+    private long Unit(GrammarElement e) => e.Kind == GrammarElementKind.Terminal ? 1 : _minLengths![e.Target];
+
+    private long[] MinimalLengths()
+    {
+        var lengths = new long[_grammar.RuleNames.Length];
+        Array.Fill(lengths, long.MaxValue / 4);
+        _minLengths = lengths;
+        bool changed;
+        do
+        {
+            changed = false;
+            for (var r = 0; r < lengths.Length; r++)
+            {
+                foreach (var start in _grammar.RuleAlternatives[r])
+                {
+                    var length = Rest(start, 0);
+                    if (length < lengths[r])
+                    {
+                        lengths[r] = length;
+                        changed = true;
+                    }
+                }
+            }
+        }
+        while (changed);
+        return lengths;
     }
 
     // Unbounded repetitions only need to remember whether the minimum was reached, which keeps loops finite.

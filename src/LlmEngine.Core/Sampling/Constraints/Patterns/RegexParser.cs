@@ -85,10 +85,16 @@ internal sealed class RegexParser
 
     private GrammarExpr ParseQuantified()
     {
+        var atomStart = _pos;
         var atom = ParseAtom();
         if (_pos >= _pattern.Length)
         {
             return atom;
+        }
+        if (_pos == atomStart + 2 && char.IsSurrogatePair(_pattern, atomStart) && _pattern[_pos] is '*' or '+' or '?' or '{')
+        {
+            // A UTF-16 regex engine would repeat only the second half of the surrogate pair.
+            throw Error("a quantifier directly after a character outside the BMP is ambiguous; wrap the character in (?:...)");
         }
         int min, max;
         var start = _pos;
@@ -265,7 +271,13 @@ internal sealed class RegexParser
             }
             return set.Ranges is [var (lo, hi)] && lo == hi ? (lo, null) : (-1, set);
         }
-        return (ReadCodePoint(), null);
+        var cp = ReadCodePoint();
+        if (cp > 0xFFFF)
+        {
+            // A UTF-16 regex engine sees the two halves of the surrogate pair as two class members.
+            throw Error("characters outside the BMP inside a character class are not supported");
+        }
+        return (cp, null);
     }
 
     private static CodePointSet BroadReading(char escape) => escape switch

@@ -1,0 +1,92 @@
+using LlmEngine.Sampling.Constraints;
+using LlmEngine.Tests.Infrastructure;
+using NUnit.Framework;
+
+namespace LlmEngine.Tests.Constraints;
+
+/// <summary>
+/// On real vocabularies (byte-fallback SentencePiece, byte-level BPE), the trie-walk mask of sampled states agrees
+/// with a brute-force check of every token: its bytes continue the output inside the language, and only the end
+/// token is allowed, and only where the output may end.
+/// </summary>
+[TestFixture]
+public sealed class RealVocabularyMaskTests
+{
+    private static readonly ConstraintSpec[] s_specs =
+    [
+        new JsonSchemaConstraint("""
+            {"type":"object","properties":{"name":{"type":"string","maxLength":12},"age":{"type":"integer","minimum":0,"maximum":120},
+             "email":{"type":"string","format":"email"},"tags":{"type":"array","items":{"type":"string","enum":["a b","ü","日本"]},"maxItems":3}},
+             "required":["name","age"],"additionalProperties":false}
+            """) { Options = new ConstraintOptions { MaxWhitespace = 1 } },
+        new JsonObjectConstraint(),
+        new RegexConstraint("(\\+\\d{1,3} )?\\(\\d{3}\\) [A-Za-zé]{2,8}\\.?"),
+        new GbnfGrammarConstraint("root ::= \"SELECT \" col (\", \" col)* \" FROM \" [a-z]+ \";\"\ncol ::= [a-z_]+ | \"*\"\n"),
+    ];
+
+    [TestCase("vocab/ggml-vocab-llama-spm.gguf")]
+    [TestCase("vocab/ggml-vocab-gpt-2.gguf")]
+    [TestCase("vocab/ggml-vocab-deepseek-llm.gguf")]
+    public void Masks_agree_with_a_brute_force_check_of_every_token(string vocabularyFile)
+    {
+        var tokenizer = GgufVocabulary.Load(TestData.File(vocabularyFile));
+        var vocabulary = TokenVocabulary.For(tokenizer);
+        var random = new Random(vocabularyFile.Length);
+        var mask = new TokenBitmask(vocabulary.Size);
+        var checkedStates = 0;
+        foreach (var spec in s_specs)
+        {
+            var constraint = ConstraintCompiler.Shared.Compile(spec);
+            for (var run = 0; run < 2; run++)
+            {
+                var state = constraint.CreateState(vocabulary);
+                for (var step = 0; step < 12 && !state.IsComplete; step++)
+                {
+                    state.ComputeMask(mask);
+                    var allowed = BruteForce(state, tokenizer, mask);
+                    checkedStates++;
+                    Assert.That(allowed, Is.Not.Empty, $"{spec}: no token allowed at step {step}");
+                    // Prefer multi-byte tokens so the walk gets somewhere in a few steps.
+                    var pick = allowed[random.Next(allowed.Count)];
+                    for (var tries = 0; tries < 4 && tokenizer.GetTokenBytes(pick).Length < 3; tries++)
+                    {
+                        pick = allowed[random.Next(allowed.Count)];
+                    }
+                    Assert.That(state.Accept(pick), Is.True);
+                }
+            }
+        }
+        Assert.That(checkedStates, Is.GreaterThan(40));
+    }
+
+    private static List<int> BruteForce(ConstraintState state, TestVocabularyTokenizer tokenizer, TokenBitmask mask)
+    {
+        var automaton = state.Constraint.Automaton;
+        var allowed = new List<int>();
+        for (var id = 0; id < tokenizer.VocabularySize; id++)
+        {
+            bool expected;
+            if (tokenizer.EndOfGenerationTokenIds.Contains(id))
+            {
+                expected = state.CanEnd;
+            }
+            else if (tokenizer.IsSpecialToken(id) || tokenizer.GetTokenBytes(id).IsEmpty)
+            {
+                expected = false;
+            }
+            else
+            {
+                expected = automaton.Advance(state.AutomatonState, tokenizer.GetTokenBytes(id)) >= 0;
+            }
+            if (expected != mask.IsAllowed(id))
+            {
+                Assert.Fail($"token {id} '{tokenizer.GetTokenText(id)}': brute force says {expected}, the mask says {mask.IsAllowed(id)}");
+            }
+            if (expected)
+            {
+                allowed.Add(id);
+            }
+        }
+        return allowed;
+    }
+}
