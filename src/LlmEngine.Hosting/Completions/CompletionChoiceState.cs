@@ -10,6 +10,8 @@ internal sealed class CompletionChoiceState(int index, string? echo, bool wantLo
     private CompletionLogprobs? _logprobs = wantLogprobs ? NewLogprobs() : null;
     private string? _pendingEcho = echo;
     private int _offset;
+    private List<Dictionary<string, PromptTokenLogprob>?>? _promptLogprobs;
+    private bool _promptLogprobsSent;
 
     public int Index { get; } = index;
 
@@ -18,8 +20,20 @@ internal sealed class CompletionChoiceState(int index, string? echo, bool wantLo
     public int NumGeneratedTokens { get; private set; }
 
     /// <summary>Reads one engine output of this choice; returns the chunk choice to stream, or null when it adds nothing.</summary>
-    public CompletionChoice? Apply(CompletionOutput output)
+    /// <param name="output">The completion's output.</param>
+    /// <param name="promptLogprobs">The prompt's log-probabilities, on the output that carries them (the engine sends them once).</param>
+    public CompletionChoice? Apply(CompletionOutput output, IReadOnlyList<PositionLogprobs?>? promptLogprobs)
     {
+        if (promptLogprobs is not null && _promptLogprobs is null)
+        {
+            _promptLogprobs = MapPromptLogprobs(promptLogprobs);
+        }
+        List<Dictionary<string, PromptTokenLogprob>?>? promptDelta = null;
+        if (_promptLogprobs is not null && !_promptLogprobsSent)
+        {
+            promptDelta = _promptLogprobs;
+            _promptLogprobsSent = true;
+        }
         var text = output.Text;
         if (_pendingEcho is not null)
         {
@@ -43,11 +57,11 @@ internal sealed class CompletionChoiceState(int index, string? echo, bool wantLo
         {
             FinishReason = finish.Value;
         }
-        if (text.Length == 0 && delta is null && output.FinishReason is null)
+        if (text.Length == 0 && delta is null && promptDelta is null && output.FinishReason is null)
         {
             return null;
         }
-        return new CompletionChoice { Index = Index, Text = text, Logprobs = delta, FinishReason = output.FinishReason?.Value };
+        return new CompletionChoice { Index = Index, Text = text, Logprobs = delta, FinishReason = output.FinishReason?.Value, PromptLogprobs = promptDelta };
     }
 
     public CompletionChoice ToChoice() => new()
@@ -56,7 +70,33 @@ internal sealed class CompletionChoiceState(int index, string? echo, bool wantLo
         Text = _text.ToString(),
         Logprobs = _logprobs,
         FinishReason = FinishReason,
+        PromptLogprobs = _promptLogprobs,
     };
+
+    private static List<Dictionary<string, PromptTokenLogprob>?> MapPromptLogprobs(IReadOnlyList<PositionLogprobs?> positions)
+    {
+        var result = new List<Dictionary<string, PromptTokenLogprob>?>(positions.Count);
+        foreach (var position in positions)
+        {
+            if (position is null)
+            {
+                result.Add(null);
+                continue;
+            }
+            var entries = new Dictionary<string, PromptTokenLogprob>(position.Top.Count + 1, StringComparer.Ordinal);
+            Add(entries, position.Chosen);
+            foreach (var candidate in position.Top)
+            {
+                Add(entries, candidate);
+            }
+            result.Add(entries);
+        }
+        return result;
+
+        static void Add(Dictionary<string, PromptTokenLogprob> entries, TokenLogprob token) =>
+            entries.TryAdd(token.TokenId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                new PromptTokenLogprob { Logprob = ChatLogprobsMapper.Finite(token.Logprob), Rank = token.Rank, DecodedToken = token.Token });
+    }
 
     private static CompletionLogprobs NewLogprobs() => new() { Tokens = [], TokenLogprobs = [], TopLogprobs = [], TextOffset = [] };
 

@@ -31,6 +31,20 @@ internal sealed class CompletionChoice
     public CompletionLogprobs? Logprobs { get; init; }
 
     public string? FinishReason { get; init; }
+
+    /// <summary>vLLM's <c>prompt_logprobs</c>: per prompt position (null for the first), token id to its log-probability.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<Dictionary<string, PromptTokenLogprob>?>? PromptLogprobs { get; init; }
+}
+
+/// <summary>One entry of <see cref="CompletionChoice.PromptLogprobs"/>.</summary>
+internal sealed class PromptTokenLogprob
+{
+    public required float Logprob { get; init; }
+
+    public required int Rank { get; init; }
+
+    public required string DecodedToken { get; init; }
 }
 
 /// <summary>The legacy completions <c>logprobs</c> object: parallel lists per generated token.</summary>

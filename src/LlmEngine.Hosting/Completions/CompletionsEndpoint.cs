@@ -90,7 +90,7 @@ internal static class CompletionsEndpoint
                 foreach (var completion in output.Outputs)
                 {
                     var state = states[prompt * n + completion.Index];
-                    var choice = state.Apply(completion);
+                    var choice = state.Apply(completion, output.PromptLogprobs);
                     if (completion.FinishReason is { } finish)
                     {
                         timer.CompletionFinished(finish.Value, completion.NumGeneratedTokens);

@@ -35,7 +35,13 @@ internal static class EmbeddingsEndpoint
         GeneratedEmbeddings<Embedding<float>> generated;
         try
         {
-            generated = await generator.GenerateAsync(texts, new EmbeddingGenerationOptions { ModelId = modelName, Dimensions = request.Dimensions }, cancellationToken).ConfigureAwait(false);
+            generated = await generator.GenerateAsync(texts, new EmbeddingGenerationOptions { Dimensions = request.Dimensions }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException error)
+        {
+            // The generator names its own parameters: the inputs are 'values', the dimensions are in 'options'.
+            var param = error.ParamName == "options" && request.Dimensions is not null ? "dimensions" : "input";
+            throw OpenAiException.BadRequest(Sampling.SamplingParametersMapper.PlainMessage(error), param, inner: error);
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {

@@ -92,6 +92,22 @@ public sealed class CompletionsTests
     }
 
     [Test]
+    public async Task PromptLogprobsCoverEveryPromptPositionButTheFirst()
+    {
+        var (status, body) = await Http.PostAsync(_host.Client, "/v1/completions", """{"prompt":"Once upon a time","max_tokens":2,"temperature":0,"prompt_logprobs":1}""");
+
+        Assert.That(status, Is.EqualTo(200), body?.ToJsonString());
+        var positions = body!["choices"]![0]!["prompt_logprobs"]!.AsArray();
+        Assert.That(positions, Has.Count.EqualTo(5));
+        Assert.That(positions[0], Is.Null);
+        var second = positions[1]!.AsObject();
+        Assert.That(second.ContainsKey("403"), Is.True, "the prompt's own token is always listed");
+        Assert.That((float)second["403"]!["logprob"]!, Is.LessThanOrEqualTo(0f));
+        Assert.That((int)second["403"]!["rank"]!, Is.GreaterThanOrEqualTo(1));
+        Assert.That(second.Count, Is.InRange(1, 2));
+    }
+
+    [Test]
     public async Task StreamsChunksThenUsageThenDone()
     {
         var (contentType, events) = await Http.StreamAsync(_host.Client, "/v1/completions",

@@ -33,6 +33,18 @@ public sealed class DependencyInjectionTests
         (status, body) = await Http.PostAsync(host.Client, "/v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}]}""");
         Assert.That(status, Is.EqualTo(400), "stories260K has no chat template");
         Assert.That((string?)body!["error"]!["message"], Does.Contain("chat template"));
+        Assert.That((string?)body["error"]!["code"], Is.EqualTo("chat_template_error"));
+
+        (status, body) = await Http.PostAsync(host.Client, "/v1/embeddings", """{"input":["Once upon a time","a little girl"]}""");
+        Assert.That(status, Is.EqualTo(200), body?.ToJsonString());
+        var data = body!["data"]!.AsArray();
+        Assert.That(data, Has.Count.EqualTo(2));
+        Assert.That(data[0]!["embedding"]!.AsArray(), Is.Not.Empty);
+        Assert.That(data[0]!["embedding"]!.AsArray().Select(v => (float)v!), Is.Not.EqualTo(data[1]!["embedding"]!.AsArray().Select(v => (float)v!)));
+
+        (status, body) = await Http.PostAsync(host.Client, "/v1/embeddings", """{"input":"x","dimensions":100000}""");
+        Assert.That(status, Is.EqualTo(400), body?.ToJsonString());
+        Assert.That((string?)body!["error"]!["param"], Is.EqualTo("dimensions"));
     }
 
     [Test]
