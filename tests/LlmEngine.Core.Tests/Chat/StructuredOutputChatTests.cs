@@ -11,7 +11,7 @@ namespace LlmEngine.Tests.Chat;
 public class StructuredOutputChatTests
 {
     /// <summary>The typed result the model must produce.</summary>
-    public sealed record Pet(string Name, int Age, bool Friendly);
+    public sealed record Pet(string Name, bool Friendly, string[] Toys);
 
     [Test]
     public async Task GetResponseAsyncOfT_ReturnsAValidRecord([Values(1, 2, 3)] long seed)
@@ -29,5 +29,6 @@ public class StructuredOutputChatTests
 
         Assert.That(response.TryGetResult(out var pet), Is.True, response.Text);
         Assert.That(pet!.Name, Is.Not.Null, response.Text);
+        Assert.That(pet.Toys, Is.Not.Null, response.Text);
     }
 }

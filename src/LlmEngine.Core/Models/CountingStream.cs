@@ -1,6 +1,9 @@
-namespace LlmEngine.Models.Safetensors;
+namespace LlmEngine.Models;
 
-/// <summary>A write-only pass-through stream that counts the bytes written, so a tensor writer's output can be checked.</summary>
+/// <summary>
+/// A forward-only wrapper that counts the bytes written through it, so the GGUF and safetensors writers can check that
+/// a tensor's data callback wrote exactly the tensor's size, on any underlying stream (seekable or not).
+/// </summary>
 internal sealed class CountingStream(Stream inner) : Stream
 {
     public long Count { get; private set; }
