@@ -17,7 +17,10 @@ root.Subcommands.Add(license);
 
 try
 {
-    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    // On Ctrl+C or SIGTERM the commands are cancelled and end promptly, except serve, which drains running requests
+    // for up to its --shutdown-timeout: give it that time instead of System.CommandLine's default two seconds.
+    var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromMinutes(10) };
+    return await root.Parse(args).InvokeAsync(invocation);
 }
 catch (ModelLoadException e)
 {
