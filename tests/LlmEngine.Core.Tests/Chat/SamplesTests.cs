@@ -18,6 +18,18 @@ public sealed class SamplesTests
     public async Task Sample_runs_on_the_tiny_model(string sample, string expected)
     {
         TestData.Directory("archs/hf/tiny-qwen2");
+        Assert.That(await RunSampleAsync(sample), Does.Contain("model: tiny-qwen2").And.Contain(expected));
+    }
+
+    [Test]
+    public async Task Embeddings_sample_ranks_the_documents()
+    {
+        TestData.File("stories260K.gguf");
+        Assert.That(await RunSampleAsync("Embeddings"), Does.Contain("Model: stories260K").And.Contain("Query:"));
+    }
+
+    private static async Task<string> RunSampleAsync(string sample)
+    {
         var dll = Path.Combine(TestData.RepositoryRoot, "samples", sample, "bin", Configuration, "net10.0", sample + ".dll");
         Assert.That(File.Exists(dll), Is.True, $"{dll} is built with the tests (project reference)");
         var start = new ProcessStartInfo("dotnet", [dll])
@@ -33,6 +45,6 @@ public sealed class SamplesTests
         await process.WaitForExitAsync(timeout.Token);
 
         Assert.That(process.ExitCode, Is.EqualTo(0), await error);
-        Assert.That(await output, Does.Contain("model: tiny-qwen2").And.Contain(expected));
+        return await output;
     }
 }
