@@ -5,7 +5,11 @@ using LlmEngine.Models;
 
 var root = new RootCommand("llmengine: run, inspect and serve LLMs from .NET (GGUF and Hugging Face models).")
 {
+    BenchCommand.Create(),
+    GenerateCommand.Create(),
     InspectCommand.Create(),
+    SynthCommand.Create(),
+    ServeCommand.Create(),
 };
 var license = new Command("license", "Print the licence of the built-in demo model.");
 license.SetAction(_ => Console.Out.Write(BuiltInModel.GetLicense()));
@@ -17,6 +21,12 @@ try
 }
 catch (ModelLoadException e)
 {
+    Console.Error.WriteLine("error: " + e.Message);
+    return 2;
+}
+catch (ArgumentException e)
+{
+    // Out-of-range options (a sampling parameter, a prompt longer than the context) are the user's to fix, not a crash.
     Console.Error.WriteLine("error: " + e.Message);
     return 2;
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using LlmEngine.Cli.DemoModel;
 using LlmEngine.Models;
 using LlmEngine.Models.Gguf;
+using LlmEngine.Models.HuggingFace;
 
 namespace LlmEngine.Cli.Commands;
 
@@ -23,6 +24,10 @@ internal static class InspectCommand
 
     public static int Run(string path, TextWriter output)
     {
+        if (Directory.Exists(path))
+        {
+            return RunFolder(path, output);
+        }
         using var file = GgufFile.Open(path);
         var md = file.Metadata;
         var inv = CultureInfo.InvariantCulture;
@@ -50,6 +55,39 @@ internal static class InspectCommand
         {
             var bpw = elements == 0 ? 0 : bytes * 8.0 / elements;
             output.WriteLine($"  {type,-8} {count,5} tensors {FormatBytes(bytes),12} {bpw,6:F2} bits/weight");
+        }
+        return 0;
+    }
+
+    private static int RunFolder(string path, TextWriter output)
+    {
+        using var model = HuggingFaceModel.Open(path);
+        var config = model.Config;
+        var inv = CultureInfo.InvariantCulture;
+        long parameters = 0;
+        var byType = new SortedDictionary<string, (int Count, long Bytes)>(StringComparer.Ordinal);
+        foreach (var name in model.TensorNames)
+        {
+            model.TryGetTensor(name, out var tensor);
+            parameters += tensor.ElementCount;
+            var (c, b) = byType.GetValueOrDefault(tensor.Type.ToString());
+            byType[tensor.Type.ToString()] = (c + 1, b + tensor.ByteLength);
+        }
+        output.WriteLine($"model:          {model.SourcePath}");
+        output.WriteLine($"format:         Hugging Face folder ({model.ArchitectureClassName}, {model.Shards.Count} safetensors shard(s))");
+        output.WriteLine($"architecture:   {config.Architecture}");
+        output.WriteLine($"parameters:     {FormatCount(parameters)} ({parameters.ToString("N0", inv)})");
+        output.WriteLine($"context length: {config.ContextLength.ToString(inv)}");
+        output.WriteLine($"layers:         {config.NumLayers}, hidden {config.HiddenSize}, heads {config.NumHeads} (KV {config.NumKvHeads}), head size {config.HeadDim}, FFN {config.IntermediateSize}");
+        output.WriteLine($"rope:           base {config.RopeTheta.ToString(inv)}, scaling {config.RopeScaling?.Type ?? "none"}");
+        output.WriteLine($"tokenizer:      {(model.TokenizerPath is null ? "(no tokenizer.json)" : "tokenizer.json")}, vocabulary {config.VocabularySize}");
+        var template = model.ChatTemplatePath is not null
+            || (model.TokenizerConfigPath is { } tc && File.ReadAllText(tc).Contains("\"chat_template\"", StringComparison.Ordinal));
+        output.WriteLine($"chat template:  {(template ? "yes" : "no")}");
+        output.WriteLine($"tensors:        {model.TensorNames.Count}");
+        foreach (var (type, (count, bytes)) in byType)
+        {
+            output.WriteLine($"  {type,-8} {count,5} tensors {FormatBytes(bytes),12}");
         }
         return 0;
     }

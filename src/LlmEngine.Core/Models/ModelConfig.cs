@@ -1,3 +1,5 @@
+using LlmEngine.Embeddings;
+
 namespace LlmEngine.Models;
 
 /// <summary>How rotary embeddings pair the dimensions of a head.</summary>
@@ -28,7 +30,8 @@ public sealed record RopeScaling(
     float[]? LongFactors = null);
 
 /// <summary>
-/// The hyperparameters of a decoder-only transformer, whatever file format they came from.
+/// The hyperparameters of a transformer, whatever file format they came from: a decoder-only model, or a BERT encoder
+/// (<see cref="IsEncoderOnly"/>).
 /// </summary>
 public sealed record ModelConfig
 {
@@ -82,4 +85,19 @@ public sealed record ModelConfig
 
     /// <summary>EOS token id(s) from the model files.</summary>
     public IReadOnlyList<int> EosTokenIds { get; init; } = [];
+
+    /// <summary>
+    /// Whether the model is an encoder (bert): bidirectional attention, absolute position embeddings, post-LayerNorm
+    /// blocks and no output head. It produces embeddings, not text; the rope settings do not apply to it.
+    /// </summary>
+    public bool IsEncoderOnly { get; init; }
+
+    /// <summary>LayerNorm epsilon of an encoder model; 0 for decoders, whose norms are RMSNorms (<see cref="RmsNormEpsilon"/>).</summary>
+    public float LayerNormEpsilon { get; init; }
+
+    /// <summary>Token type (segment) embeddings of an encoder model (BERT's <c>type_vocab_size</c>); 0 when it has none.</summary>
+    public int TokenTypeCount { get; init; }
+
+    /// <summary>The embedding pooling the model's files declare (GGUF <c>{arch}.pooling_type</c>), or null when they declare none.</summary>
+    public PoolingType? Pooling { get; init; }
 }

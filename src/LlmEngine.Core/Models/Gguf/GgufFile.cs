@@ -205,14 +205,21 @@ public sealed unsafe class GgufFile : ITensorSource
             {
                 throw new ModelLoadException(SourcePath, $"tensor '{name}' row length {shape[0]} is not a multiple of {type}'s block size {blockSize}");
             }
-            var bytes = elements / blockSize * GgmlTypeInfo.TypeSize(type);
+            var blocks = elements / blockSize;
+            var typeSize = GgmlTypeInfo.TypeSize(type);
+            // The element count can fit in a long while its byte size does not; a wrapped size would pass the bounds check.
+            if (blocks > long.MaxValue / typeSize)
+            {
+                throw new ModelLoadException(SourcePath, $"tensor '{name}' shape [{string.Join(", ", shape)}] of {type} is larger than any file");
+            }
+            var bytes = blocks * typeSize;
             if (offset % alignment != 0)
             {
                 throw new ModelLoadException(SourcePath, $"tensor '{name}' offset {offset} is not aligned to {alignment}");
             }
-            if (offset + bytes > dataLength)
+            if (bytes > dataLength - offset)
             {
-                throw new ModelLoadException(SourcePath, $"tensor '{name}' data [{offset}, {offset + bytes}) lies outside the data section ({Math.Max(0, dataLength)} bytes): the file is truncated or corrupt");
+                throw new ModelLoadException(SourcePath, $"tensor '{name}' data of {bytes} bytes at offset {offset} lies outside the data section ({Math.Max(0, dataLength)} bytes): the file is truncated or corrupt");
             }
             var tensorInfo = new GgufTensorInfo(name, type, shape, offset, bytes);
             if (!_byName.TryAdd(name, tensorInfo))

@@ -23,6 +23,13 @@ internal unsafe ref struct GgufReader
         _position = 0;
     }
 
+    /// <summary>
+    /// The largest single string or array payload read from the header. Real values (vocabularies, merges, chat
+    /// templates) are a few megabytes; the bound keeps a corrupt length in a multi-gigabyte file from becoming a
+    /// gigabyte allocation or overflowing a span length.
+    /// </summary>
+    public const long MaxValueBytes = 256L << 20;
+
     public readonly long Position => _position;
 
     public readonly long Remaining => _length - _position;
@@ -34,6 +41,10 @@ internal unsafe ref struct GgufReader
         if (count < 0 || count > Remaining)
         {
             throw Error($"file is truncated: {what} needs {count} bytes but only {Remaining} remain");
+        }
+        if (count > MaxValueBytes)
+        {
+            throw Error($"{what} is {count} bytes, more than the {MaxValueBytes}-byte limit for one metadata value");
         }
         var span = new ReadOnlySpan<byte>(_start + _position, (int)count);
         _position += count;
@@ -59,6 +70,11 @@ internal unsafe ref struct GgufReader
         if (count > (ulong)Remaining / (ulong)Math.Max(1, minBytesEach) || count > int.MaxValue)
         {
             throw Error($"{what} count {count} is larger than the rest of the file could hold");
+        }
+        // Each item becomes at least a reference or a value in memory: bound the array the count would allocate.
+        if (count > (ulong)(MaxValueBytes / Math.Max(1, minBytesEach)))
+        {
+            throw Error($"{what} count {count} is over the limit of {MaxValueBytes / Math.Max(1, minBytesEach)} items");
         }
         return (int)count;
     }

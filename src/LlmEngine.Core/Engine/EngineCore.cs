@@ -1,0 +1,326 @@
+using LlmEngine.Execution;
+using LlmEngine.KVCache;
+using LlmEngine.Sampling;
+using LlmEngine.Scheduling;
+using LlmEngine.Tokenization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LlmEngine.Engine;
+
+/// <summary>
+/// The engine's state and its step (vLLM's <c>EngineCore</c>, nano-vllm's <c>step</c>): schedule, fill the batch,
+/// run the executor, sample, check stops, report. Single-threaded by design: the engine loop thread is its only
+/// caller, so nothing in it is locked. A request that throws while being stepped fails alone.
+/// </summary>
+internal sealed class EngineCore
+{
+    private readonly IModelExecutor _executor;
+    private readonly ITokenizer _tokenizer;
+    private readonly ILogger _logger;
+    private readonly Scheduler _scheduler;
+    private readonly Sampler _sampler;
+    private readonly ForwardBatch _batch;
+    private readonly ForwardBatchBuilder _batchBuilder;
+    private readonly LogprobsBuffer _logprobs = new();
+    private readonly int[] _endOfGenerationTokenIds;
+    private readonly Dictionary<string, RequestState> _requests = [];
+    private readonly List<RequestState> _toReport = [];
+    private readonly int _vocabularySize;
+    private float[] _logits;
+    private float[] _isolationLogits = [];
+
+    public EngineCore(IModelExecutor executor, ITokenizer tokenizer, SchedulerConfig config, int numBlocks, bool enablePrefixCaching, ILogger? logger = null)
+    {
+        _executor = executor;
+        _tokenizer = tokenizer;
+        _logger = logger ?? NullLogger.Instance;
+        _vocabularySize = executor.VocabularySize;
+        KVCacheManager = new KVCacheManager(numBlocks, executor.BlockSize, enablePrefixCaching);
+        _scheduler = new Scheduler(config, KVCacheManager);
+        _sampler = new Sampler(_vocabularySize);
+        _batch = new ForwardBatch(config.MaxNumBatchedTokens, config.MaxNumSeqs);
+        _batchBuilder = new ForwardBatchBuilder(executor.BlockSize);
+        _logits = new float[Math.Min(config.MaxNumSeqs, 8) * _vocabularySize];
+        _endOfGenerationTokenIds = [.. tokenizer.EndOfGenerationTokenIds];
+    }
+
+    public Scheduler Scheduler => _scheduler;
+
+    public KVCacheManager KVCacheManager { get; }
+
+    public bool HasUnfinishedRequests => _scheduler.HasUnfinishedRequests;
+
+    /// <summary>Requests the loop knows (not yet finished).</summary>
+    public int NumRequests => _requests.Count;
+
+    /// <summary>Called on the loop thread when a request's stream has ended, so its id can be reused.</summary>
+    public Action<string>? RequestEnded { get; set; }
+
+    public long NumPromptTokensProcessed { get; private set; }
+
+    public long NumGenerationTokens { get; private set; }
+
+    public long NumSteps { get; private set; }
+
+    public long NumFinishedRequests { get; private set; }
+
+    public void AddRequest(RequestState state)
+    {
+        _requests.Add(state.RequestId, state);
+        foreach (var completion in state.Completions)
+        {
+            _scheduler.AddRequest(completion.Request);
+        }
+    }
+
+    /// <summary>Aborts a request: its stream ends with <see cref="FinishReason.Abort"/>, its blocks go back at once.</summary>
+    public bool Abort(string requestId)
+    {
+        if (!_requests.TryGetValue(requestId, out var state))
+        {
+            return false;
+        }
+        foreach (var completion in state.Completions)
+        {
+            if (!completion.IsFinished)
+            {
+                _scheduler.FinishRequest(completion.Request, RequestStatus.FinishedAborted);
+                completion.Finish(FinishReason.Abort, null);
+            }
+        }
+        Report(state);
+        return true;
+    }
+
+    /// <summary>Ends every request with <paramref name="error"/> (engine shutdown or an unrecoverable step).</summary>
+    public void FailAll(Exception error)
+    {
+        foreach (var state in _requests.Values.ToArray())
+        {
+            Fail(state, error);
+        }
+    }
+
+    /// <summary>Runs one engine step; returns false when nothing was scheduled.</summary>
+    public bool Step()
+    {
+        var output = _scheduler.Schedule();
+        if (output.NumScheduledRequests == 0)
+        {
+            return false;
+        }
+        NumSteps++;
+        var numRows = _batchBuilder.Fill(output, _batch);
+        EnsureLogitsCapacity(ref _logits, numRows);
+        try
+        {
+            _executor.Execute(_batch, _logits.AsSpan(0, numRows * _vocabularySize));
+        }
+        catch (Exception error)
+        {
+            ExecuteIsolated(output, error);
+        }
+        _scheduler.OnStepComputed(output);
+
+        for (var i = 0; i < output.NumScheduledRequests; i++)
+        {
+            var request = output.GetScheduledRequest(i);
+            if (request.IsFinished)
+            {
+                continue;
+            }
+            CountProcessedTokens(request);
+            var completion = (CompletionState)request.Owner!;
+            try
+            {
+                ProcessRequest(request, completion);
+            }
+            catch (Exception error)
+            {
+                Fail(completion.Parent, error);
+            }
+        }
+
+        foreach (var state in _toReport)
+        {
+            state.PendingOutput = false;
+            if (!state.IsFinished)
+            {
+                Report(state);
+            }
+        }
+        _toReport.Clear();
+        return true;
+    }
+
+    private void ProcessRequest(Request request, CompletionState completion)
+    {
+        var state = completion.Parent;
+        if (request.NumPromptLogprobRows > 0)
+        {
+            ComputePromptLogprobs(request, state);
+        }
+        if (request.NumPromptLogprobs is not null && request.NumComputedTokens >= request.NumPromptTokens - 1)
+        {
+            request.PromptLogprobsComplete = true;
+        }
+        if (!request.HasSampleRow)
+        {
+            return;
+        }
+
+        var row = request.LogitsRowStart + request.NumPromptLogprobRows;
+        var logits = _logits.AsSpan(row * _vocabularySize, _vocabularySize);
+        var token = _sampler.Sample(request, logits, _logprobs);
+        request.AppendOutputToken(token);
+        NumGenerationTokens++;
+        if (completion.Logprobs is not null)
+        {
+            completion.Logprobs.Add(ToPositionLogprobs(_logprobs));
+        }
+
+        var status = StopChecker.Check(request, _scheduler.Config.MaxModelLength, _endOfGenerationTokenIds, completion.StopTokenIds, out var stopReason);
+        var constraintComplete = false;
+        if (request.SamplingState?.Constraint is { } constraint && !_endOfGenerationTokenIds.AsSpan().Contains(token))
+        {
+            constraint.Accept(token);
+            constraintComplete = constraint.IsComplete;
+        }
+        string? stopString = null;
+        if (status != RequestStatus.FinishedStopped || request.Parameters.IncludeStopStringInOutput)
+        {
+            stopString = completion.AppendText(completion.Detokenizer.Append(token));
+        }
+        if (stopString is not null)
+        {
+            status = RequestStatus.FinishedStopped;
+            stopReason = stopString;
+        }
+        else if (status is null && constraintComplete)
+        {
+            // A finished constraint (a closed JSON value, a full regex match, a whole choice) ends the output without EOS.
+            status = RequestStatus.FinishedStopped;
+        }
+        completion.HasUpdate = true;
+        if (status is { } finished)
+        {
+            _scheduler.FinishRequest(request, finished);
+            completion.Finish(finished == RequestStatus.FinishedLength ? FinishReason.Length : FinishReason.Stop, stopReason);
+        }
+        if (!state.PendingOutput)
+        {
+            state.PendingOutput = true;
+            _toReport.Add(state);
+        }
+    }
+
+    private void ComputePromptLogprobs(Request request, RequestState state)
+    {
+        var numTop = request.NumPromptLogprobs!.Value;
+        for (var j = 0; j < request.NumPromptLogprobRows; j++)
+        {
+            var position = request.NumComputedTokens - request.NumScheduledTokens + j;
+            var row = _logits.AsSpan((request.LogitsRowStart + j) * _vocabularySize, _vocabularySize);
+            _sampler.ComputeLogprobs(row, request.GetTokenId(position + 1), numTop, _logprobs);
+            state.PromptLogprobs![position + 1] = ToPositionLogprobs(_logprobs);
+        }
+    }
+
+    private PositionLogprobs ToPositionLogprobs(LogprobsBuffer buffer)
+    {
+        var top = new TokenLogprob[buffer.NumTop];
+        for (var i = 0; i < top.Length; i++)
+        {
+            var id = buffer.TopTokenIds[i];
+            top[i] = new TokenLogprob(id, buffer.TopLogprobs[i], i + 1, TokenText(id));
+        }
+        var chosen = new TokenLogprob(buffer.ChosenTokenId, buffer.ChosenLogprob, buffer.ChosenRank, TokenText(buffer.ChosenTokenId));
+        return new PositionLogprobs(chosen, top);
+    }
+
+    private string TokenText(int tokenId) =>
+        tokenId < _tokenizer.VocabularySize ? System.Text.Encoding.UTF8.GetString(_tokenizer.GetTokenBytes(tokenId)) : string.Empty;
+
+    private void CountProcessedTokens(Request request)
+    {
+        // A decode step computes the one token sampled last step; anything else is prompt (or recomputed) work.
+        var isDecode = request.NumScheduledTokens == 1 && request.NumOutputTokens > 0 && request.NumComputedTokens == request.NumTokens;
+        if (!isDecode)
+        {
+            NumPromptTokensProcessed += request.NumScheduledTokens;
+        }
+    }
+
+    private void ExecuteIsolated(SchedulerOutput output, Exception firstError)
+    {
+        if (output.NumScheduledRequests == 1)
+        {
+            Fail(((CompletionState)output.GetScheduledRequest(0).Owner!).Parent, firstError);
+            return;
+        }
+        EngineLog.IsolatingFailedStep(_logger, firstError, output.NumScheduledRequests);
+        for (var i = 0; i < output.NumScheduledRequests; i++)
+        {
+            var request = output.GetScheduledRequest(i);
+            if (request.IsFinished)
+            {
+                continue;
+            }
+            var globalRowStart = request.LogitsRowStart;
+            var numRows = _batchBuilder.FillSingle(request, _batch);
+            EnsureLogitsCapacity(ref _isolationLogits, numRows);
+            try
+            {
+                _executor.Execute(_batch, _isolationLogits.AsSpan(0, numRows * _vocabularySize));
+                _isolationLogits.AsSpan(0, numRows * _vocabularySize).CopyTo(_logits.AsSpan(globalRowStart * _vocabularySize));
+            }
+            catch (Exception error)
+            {
+                Fail(((CompletionState)request.Owner!).Parent, error);
+            }
+            request.LogitsRowStart = globalRowStart;
+        }
+    }
+
+    private void Fail(RequestState state, Exception error)
+    {
+        EngineLog.RequestFailed(_logger, error, state.RequestId);
+        foreach (var completion in state.Completions)
+        {
+            _scheduler.FinishRequest(completion.Request, RequestStatus.FinishedError);
+        }
+        End(state);
+        state.Fail(error as LlmEngineRequestException
+            ?? new LlmEngineRequestException(state.RequestId, $"Request '{state.RequestId}' failed: {error.Message}", error));
+    }
+
+    private void Report(RequestState state)
+    {
+        // The id is released before the last output is written, so a caller may reuse it as soon as it reads that output.
+        if (state.AllCompletionsFinished)
+        {
+            EngineLog.RequestFinished(_logger, state.RequestId, state.Completions[0].FinishReason?.Value ?? "none");
+            End(state);
+        }
+        state.Report();
+    }
+
+    private void End(RequestState state)
+    {
+        if (_requests.Remove(state.RequestId))
+        {
+            NumFinishedRequests++;
+            RequestEnded?.Invoke(state.RequestId);
+        }
+    }
+
+    private void EnsureLogitsCapacity(ref float[] buffer, int numRows)
+    {
+        var needed = (long)numRows * _vocabularySize;
+        if (buffer.Length < needed)
+        {
+            buffer = new float[Math.Max(needed, Math.Min((long)buffer.Length * 2, Array.MaxLength))];
+        }
+    }
+}

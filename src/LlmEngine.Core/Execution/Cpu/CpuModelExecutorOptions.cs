@@ -1,0 +1,32 @@
+namespace LlmEngine.Execution.Cpu;
+
+/// <summary>Settings of a <see cref="CpuModelExecutor"/>: KV-cache size and layout, batch limits and threads.</summary>
+public sealed class CpuModelExecutorOptions
+{
+    /// <summary>vLLM's CPU default KV-cache space (<c>VLLM_CPU_KVCACHE_SPACE</c>): 4 GiB.</summary>
+    public const long DefaultKVCacheMemoryBytes = 4L << 30;
+
+    /// <summary>Tokens per KV-cache block (vLLM's default: 16).</summary>
+    public int BlockSize { get; set; } = 16;
+
+    /// <summary>KV-cache blocks to allocate. When null, <see cref="KVCacheMemoryBytes"/> decides.</summary>
+    public int? NumBlocks { get; set; }
+
+    /// <summary>
+    /// KV-cache memory budget in bytes when <see cref="NumBlocks"/> is null. The cache never takes more than
+    /// <see cref="MaxNumSequences"/> full-length sequences need.
+    /// </summary>
+    public long KVCacheMemoryBytes { get; set; } = DefaultKVCacheMemoryBytes;
+
+    /// <summary>Sequences the default KV-cache size is meant to hold at full length (vLLM's <c>max_num_seqs</c>).</summary>
+    public int MaxNumSequences { get; set; } = 16;
+
+    /// <summary>Most tokens one <see cref="ForwardBatch"/> may hold (vLLM's <c>max_num_batched_tokens</c>); activations are sized for it.</summary>
+    public int MaxBatchTokens { get; set; } = 512;
+
+    /// <summary>Longest sequence (prompt plus output); null means the model's context length.</summary>
+    public int? MaxModelLength { get; set; }
+
+    /// <summary>Threads for the forward pass, the calling thread included; null means one per processor.</summary>
+    public int? ThreadCount { get; set; }
+}

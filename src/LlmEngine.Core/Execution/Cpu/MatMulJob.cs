@@ -1,0 +1,148 @@
+using LlmEngine.Models;
+using LlmEngine.Models.Architectures;
+using LlmEngine.Models.Quantization;
+
+namespace LlmEngine.Execution.Cpu;
+
+/// <summary>
+/// <c>Y[t] = W · X[t]</c> for every token of the step, for up to three weight matrices that share the input (Q/K/V, or
+/// gate/up), in one parallel run over their output rows. Each worker takes a tile of rows, converts it to float once
+/// (in place for F32, dequantized into its scratch otherwise) and then streams every token's activation past it, so
+/// each weight row is read once per step whatever the batch size.
+/// </summary>
+internal sealed unsafe class MatMulJob : IParallelWork
+{
+    /// <summary>Rows converted and kept hot together.</summary>
+    public const int TileRows = 8;
+
+    /// <summary>Tokens multiplied against a tile before their results are stored.</summary>
+    private const int TokenBlock = 48;
+
+    private const int MaxTargets = 3;
+
+    private readonly float*[] _scratch;
+    private readonly float*[] _results;
+    private readonly Target[] _targets = new Target[MaxTargets];
+    private int _targetCount;
+    private int _totalRows;
+    private float* _x;
+    private int _xStride;
+    private int _tokens;
+
+    /// <summary>Creates the job with per-worker scratch for tiles of rows up to <paramref name="maxColumns"/> long.</summary>
+    public MatMulJob(NativeBuffer memory, int workers, int maxColumns)
+    {
+        _scratch = new float*[workers];
+        _results = new float*[workers];
+        for (var i = 0; i < workers; i++)
+        {
+            _scratch[i] = memory.Allocate((long)TileRows * maxColumns);
+            _results[i] = memory.Allocate((long)TileRows * TokenBlock);
+        }
+    }
+
+    /// <summary>Starts a product over <paramref name="tokens"/> input rows of <paramref name="x"/>, <paramref name="xStride"/> floats apart.</summary>
+    public void Begin(float* x, int xStride, int tokens)
+    {
+        _x = x;
+        _xStride = xStride;
+        _tokens = tokens;
+        _targetCount = 0;
+        _totalRows = 0;
+    }
+
+    /// <summary>
+    /// Adds a weight matrix whose outputs go to <paramref name="y"/> (<paramref name="yStride"/> floats per token), plus
+    /// <paramref name="bias"/> if given; with <paramref name="accumulate"/> the products are added to <paramref name="y"/> (residual).
+    /// </summary>
+    public void Add(WeightMatrix weights, float* y, int yStride, float[]? bias = null, bool accumulate = false)
+    {
+        _targets[_targetCount++] = new Target(weights, y, yStride, bias, accumulate, _totalRows);
+        _totalRows += weights.Rows;
+    }
+
+    /// <summary>Runs the product on <paramref name="pool"/>.</summary>
+    public void Run(CpuWorkerPool pool) => pool.Run(this, _totalRows, TileRows);
+
+    /// <inheritdoc />
+    public void Execute(int start, int end, int worker)
+    {
+        for (var i = 0; i < _targetCount; i++)
+        {
+            var target = _targets[i];
+            var lo = Math.Max(start, target.FirstRow) - target.FirstRow;
+            var hi = Math.Min(end, target.FirstRow + target.Weights.Rows) - target.FirstRow;
+            for (var row = lo; row < hi; row += TileRows)
+            {
+                Tile(target, row, Math.Min(TileRows, hi - row), worker);
+            }
+        }
+    }
+
+    private void Tile(in Target target, int firstRow, int rows, int worker)
+    {
+        var w = target.Weights;
+        var columns = w.Columns;
+        var results = _results[worker];
+        float* weights;
+        if (w.Type == GgmlType.F32)
+        {
+            weights = w.F32RowPointer(firstRow);
+        }
+        else if (_tokens == 1)
+        {
+            // Decode: one pass over the quantized row beats dequantizing it for a single use.
+            var x = new ReadOnlySpan<float>(_x, columns);
+            for (var r = 0; r < rows; r++)
+            {
+                results[r] = QuantizedMatMul.Dot(w.Type, w.RowData(firstRow + r), x);
+            }
+            Store(target, firstRow, rows, 0, 1, results);
+            return;
+        }
+        else
+        {
+            weights = _scratch[worker];
+            for (var r = 0; r < rows; r++)
+            {
+                w.ReadRow(firstRow + r, new Span<float>(weights + (long)r * columns, columns));
+            }
+        }
+        for (var t0 = 0; t0 < _tokens; t0 += TokenBlock)
+        {
+            var tokens = Math.Min(TokenBlock, _tokens - t0);
+            DotKernels.Block(weights, columns, rows, _x + (long)t0 * _xStride, _xStride, tokens, columns, results, 1, TileRows);
+            Store(target, firstRow, rows, t0, tokens, results);
+        }
+    }
+
+    private static void Store(in Target target, int firstRow, int rows, int firstToken, int tokens, float* results)
+    {
+        var bias = target.Bias;
+        for (var t = 0; t < tokens; t++)
+        {
+            var y = target.Y + (long)(firstToken + t) * target.YStride + firstRow;
+            var result = results + t * TileRows;
+            for (var r = 0; r < rows; r++)
+            {
+                var value = bias is null ? result[r] : result[r] + bias[firstRow + r];
+                y[r] = target.Accumulate ? y[r] + value : value;
+            }
+        }
+    }
+
+    private readonly struct Target(WeightMatrix weights, float* y, int yStride, float[]? bias, bool accumulate, int firstRow)
+    {
+        public WeightMatrix Weights { get; } = weights;
+
+        public float* Y { get; } = y;
+
+        public int YStride { get; } = yStride;
+
+        public float[]? Bias { get; } = bias;
+
+        public bool Accumulate { get; } = accumulate;
+
+        public int FirstRow { get; } = firstRow;
+    }
+}
