@@ -55,6 +55,7 @@ public class ConstraintBenchmarks
         {
             state.ComputeMask(_mask);
         }
+        Console.WriteLine($"// {_states.Length} states on the output's token path, trie of {_vocabulary.TrieNodeCount} nodes");
     }
 
     private ConstraintState[] StatesAlongOutput(CompiledConstraint constraint)
@@ -82,7 +83,10 @@ public class ConstraintBenchmarks
         }
     }
 
-    /// <summary>First visit of each state on the path: a trie walk per state (automaton transitions already known).</summary>
+    /// <summary>
+    /// First visit of every state on the path (a trie walk each, automaton transitions already known); divide by
+    /// <see cref="StateCount"/> (printed at setup) for the mean per state.
+    /// </summary>
     [Benchmark]
     public void FirstVisitMasksAlongPath()
     {

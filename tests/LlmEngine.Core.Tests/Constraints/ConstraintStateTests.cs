@@ -82,6 +82,20 @@ public sealed class ConstraintStateTests
     }
 
     [Test]
+    public void MinBytesToComplete_counts_the_shortest_completion()
+    {
+        var state = ConstraintCompiler.Shared.Compile(new JsonSchemaConstraint(PersonSchema)).CreateState(s_tokenizer);
+        Assert.That(state.MinBytesToComplete, Is.EqualTo("{\"name\":\"\",\"age\":0}".Length));
+        foreach (var id in s_tokenizer.Encode("{\"name\":\"x\",\"age\":1"))
+        {
+            Assert.That(state.Accept(id), Is.True);
+        }
+        Assert.That(state.MinBytesToComplete, Is.EqualTo(1));
+        Assert.That(state.Accept(Id("}")), Is.True);
+        Assert.That(state.MinBytesToComplete, Is.Zero);
+    }
+
+    [Test]
     public void Refused_token_leaves_the_state_unchanged()
     {
         var state = NewState();

@@ -20,6 +20,10 @@ public sealed class RealVocabularyMaskTests
              "required":["name","age"],"additionalProperties":false}
             """) { Options = new ConstraintOptions { MaxWhitespace = 1 } },
         new JsonObjectConstraint(),
+        new JsonSchemaConstraint("""
+            {"type":"object","properties":{"text":{"type":"string"},"code":{"type":"string","minLength":3,"maxLength":40}},
+             "required":["text","code"],"additionalProperties":false}
+            """),
         new RegexConstraint("(\\+\\d{1,3} )?\\(\\d{3}\\) [A-Za-zé]{2,8}\\.?"),
         new GbnfGrammarConstraint("root ::= \"SELECT \" col (\", \" col)* \" FROM \" [a-z]+ \";\"\ncol ::= [a-z_]+ | \"*\"\n"),
     ];
@@ -40,7 +44,7 @@ public sealed class RealVocabularyMaskTests
             for (var run = 0; run < 2; run++)
             {
                 var state = constraint.CreateState(vocabulary);
-                for (var step = 0; step < 12 && !state.IsComplete; step++)
+                for (var step = 0; step < 16 && !state.IsComplete; step++)
                 {
                     state.ComputeMask(mask);
                     var allowed = BruteForce(state, tokenizer, mask);

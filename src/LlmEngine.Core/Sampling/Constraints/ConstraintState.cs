@@ -54,6 +54,12 @@ public sealed class ConstraintState
     /// </summary>
     public bool IsComplete => _state == Terminated || _automaton.IsFinal(_state);
 
+    /// <summary>
+    /// The fewest bytes that would complete the output from here (0 when it may end now), from the grammar's
+    /// minimal rule lengths: a scheduler can use it to see that <c>max_tokens</c> is about to cut an output short.
+    /// </summary>
+    public int MinBytesToComplete => _state == Terminated ? 0 : _automaton.DistanceToAccept(_state);
+
     /// <summary>The automaton state (for tests and diagnostics).</summary>
     internal int AutomatonState => _state;
 

@@ -43,6 +43,10 @@ internal readonly struct ByteSet : IEquatable<ByteSet>
 
     public bool Contains(int b) => (Word(b >> 6) >> (b & 63) & 1) != 0;
 
+    /// <summary>Whether every member is also in <paramref name="other"/>.</summary>
+    public bool IsSubsetOf(ByteSet other) =>
+        (_w0 & ~other._w0) == 0 && (_w1 & ~other._w1) == 0 && (_w2 & ~other._w2) == 0 && (_w3 & ~other._w3) == 0;
+
     public ByteSet Union(ByteSet other) => new(_w0 | other._w0, _w1 | other._w1, _w2 | other._w2, _w3 | other._w3);
 
     public ulong Word(int index) => index switch

@@ -11,7 +11,7 @@ namespace LlmEngine.Sampling.Constraints.Matching;
 /// acceptance cost one array lookup per byte once warm. Shared by every request using the same compiled
 /// constraint: all mutation happens under <see cref="SyncRoot"/>.
 /// </summary>
-internal sealed class GrammarAutomaton
+internal sealed partial class GrammarAutomaton
 {
     /// <summary>The transition target when no stack can take the byte.</summary>
     public const int Dead = -1;
@@ -19,7 +19,9 @@ internal sealed class GrammarAutomaton
     /// <summary>A hard cap on stack frames, whatever the nesting limit, so every state set is finite.</summary>
     public const int MaxFrames = 1024;
 
-    private const int Unknown = int.MinValue;
+
+    /// <summary>A transition not computed yet.</summary>
+    public const int Unknown = int.MinValue;
 
     private readonly Grammar _grammar;
     private readonly int _maxNesting;
@@ -105,6 +107,12 @@ internal sealed class GrammarAutomaton
             return state;
         }
     }
+
+    /// <summary>
+    /// The transition row of <paramref name="state"/> (<see cref="Unknown"/> where not computed yet); the caller
+    /// holds <see cref="SyncRoot"/>.
+    /// </summary>
+    public int[] TransitionRowLocked(int state) => _states[state].Next;
 
     /// <summary>The state after byte <paramref name="b"/>; the caller holds <see cref="SyncRoot"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -290,7 +298,16 @@ internal sealed class GrammarAutomaton
 
     private readonly record struct StackNode(int Pos, int Count, int Parent, int Depth, int Nesting);
 
-    private sealed record AutomatonState(int[] Stacks, bool Accepting, int[] Next);
+    private sealed record AutomatonState(int[] Stacks, bool Accepting, int[] Next)
+    {
+        public int UniformTarget { get; set; } = Unknown;
+
+        public ByteSet UniformBytes { get; set; }
+
+        public bool UniformAllChars { get; set; }
+
+        public int UniformRun { get; set; } = -1;
+    }
 
     private readonly struct StateKey : IEquatable<StateKey>
     {

@@ -14,6 +14,7 @@ internal sealed class VocabularyMatcher
 
     private readonly ConcurrentDictionary<int, ulong[]> _masks = new();
     private readonly int[] _stateAtDepth;
+    private readonly int[][] _rowAtDepth;
 
     public VocabularyMatcher(GrammarAutomaton automaton, TokenVocabulary vocabulary)
     {
@@ -21,6 +22,7 @@ internal sealed class VocabularyMatcher
         Vocabulary = vocabulary;
         WordCount = (vocabulary.Size + 63) / 64;
         _stateAtDepth = new int[vocabulary.Trie.MaxDepth + 1];
+        _rowAtDepth = new int[vocabulary.Trie.MaxDepth + 1][];
     }
 
     public GrammarAutomaton Automaton { get; }
@@ -46,6 +48,8 @@ internal sealed class VocabularyMatcher
         return mask;
     }
 
+    private static readonly Grammars.ByteSet NonAscii = Grammars.ByteSet.Range(0x80, 0xFF);
+
     /// <summary>Drops every cached mask (for measuring first visits).</summary>
     public void ClearCache() => _masks.Clear();
 
@@ -59,14 +63,26 @@ internal sealed class VocabularyMatcher
         var tokenStart = trie.TokenStart;
         var tokens = trie.Tokens;
         var nodeCount = label.Length;
+        var subtreeSet = trie.SubtreeSet;
+        var sets = trie.SubtreeSets;
+        var height = trie.Height;
+        var utf8Clean = trie.Utf8Clean;
         lock (Automaton.SyncRoot)
         {
+            // Per depth: the automaton state there and its transition row, so a node costs one array read.
             var stateAt = _stateAtDepth;
+            var rowAt = _rowAtDepth;
             stateAt[0] = state;
+            rowAt[0] = Automaton.TransitionRowLocked(state);
             var i = 0;
             while (i < nodeCount)
             {
-                var next = Automaton.NextLocked(stateAt[depth[i] - 1], label[i]);
+                var d = depth[i];
+                var next = rowAt[d - 1][label[i]];
+                if (next == GrammarAutomaton.Unknown)
+                {
+                    next = Automaton.NextLocked(stateAt[d - 1], label[i]);
+                }
                 if (next < 0)
                 {
                     i = subtreeEnd[i];
@@ -77,7 +93,24 @@ internal sealed class VocabularyMatcher
                     var t = tokens[k];
                     mask[t >> 6] |= 1UL << (t & 63);
                 }
-                stateAt[depth[i]] = next;
+                if (subtreeEnd[i] != i + 1)
+                {
+                    // Every path below stays alive when it is no longer than the uniform run of `next` and its bytes
+                    // are uniform bytes, or, where every character is uniform, well-formed UTF-8 over them.
+                    if (Automaton.UniformRunLocked(next, out var uniform, out var allChars) >= height[i]
+                        && (sets[subtreeSet[i]].IsSubsetOf(uniform) || (allChars && utf8Clean[i] && sets[subtreeSet[i]].IsSubsetOf(uniform.Union(NonAscii)))))
+                    {
+                        for (var k = tokenStart[i + 1]; k < tokenStart[subtreeEnd[i]]; k++)
+                        {
+                            var t = tokens[k];
+                            mask[t >> 6] |= 1UL << (t & 63);
+                        }
+                        i = subtreeEnd[i];
+                        continue;
+                    }
+                    stateAt[d] = next;
+                    rowAt[d] = Automaton.TransitionRowLocked(next);
+                }
                 i++;
             }
         }
