@@ -72,11 +72,11 @@ public sealed class ConstraintCompiler
             case JsonObjectConstraint:
                 return JsonSchemaCompiler.CompileAnyObject(spec.Options);
             case RegexConstraint regex:
-            {
-                var builder = new GrammarBuilder();
-                builder.Define("root", RegexParser.Parse(regex.Pattern, RegexTarget.Text).Body);
-                return builder.Build("root");
-            }
+                {
+                    var builder = new GrammarBuilder();
+                    builder.Define("root", RegexParser.Parse(regex.Pattern, RegexTarget.Text).Body);
+                    return builder.Build("root");
+                }
             case ChoiceConstraint choice:
                 return BuildChoice(choice.Choices);
             case GbnfGrammarConstraint gbnf:

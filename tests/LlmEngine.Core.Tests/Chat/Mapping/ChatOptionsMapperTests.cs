@@ -22,7 +22,14 @@ public sealed class ChatOptionsMapperTests
     {
         var p = Map(new ChatOptions
         {
-            Temperature = 0.5f, TopP = 0.9f, TopK = 40, MaxOutputTokens = 100, FrequencyPenalty = 0.1f, PresencePenalty = 0.2f, Seed = 42, StopSequences = ["END"],
+            Temperature = 0.5f,
+            TopP = 0.9f,
+            TopK = 40,
+            MaxOutputTokens = 100,
+            FrequencyPenalty = 0.1f,
+            PresencePenalty = 0.2f,
+            Seed = 42,
+            StopSequences = ["END"],
         }).Parameters;
         Assert.That((p.Temperature, p.TopP, p.TopK, p.MaxTokens, p.FrequencyPenalty, p.PresencePenalty, p.Seed), Is.EqualTo((0.5f, 0.9f, 40, (int?)100, 0.1f, 0.2f, (long?)42)));
         Assert.That(p.Stop, Is.EqualTo(new[] { "END" }));

@@ -155,30 +155,30 @@ internal sealed class GbnfParser
                 _pos++;
                 return GrammarExpr.Optional(item);
             case '{':
-            {
-                _pos++;
-                SkipSpace(newlines: false);
-                var min = ReadInt();
-                SkipSpace(newlines: false);
-                var max = min;
-                if (_pos < _text.Length && _text[_pos] == ',')
                 {
                     _pos++;
                     SkipSpace(newlines: false);
-                    max = _pos < _text.Length && char.IsAsciiDigit(_text[_pos]) ? ReadInt() : GrammarExpr.Unbounded;
+                    var min = ReadInt();
                     SkipSpace(newlines: false);
+                    var max = min;
+                    if (_pos < _text.Length && _text[_pos] == ',')
+                    {
+                        _pos++;
+                        SkipSpace(newlines: false);
+                        max = _pos < _text.Length && char.IsAsciiDigit(_text[_pos]) ? ReadInt() : GrammarExpr.Unbounded;
+                        SkipSpace(newlines: false);
+                    }
+                    if (_pos >= _text.Length || _text[_pos] != '}')
+                    {
+                        throw Error("expected '}' to close the repetition");
+                    }
+                    _pos++;
+                    if (min > max)
+                    {
+                        throw Error($"repetition {{{min},{max}}} has min > max");
+                    }
+                    return GrammarExpr.Repeat(item, min, max);
                 }
-                if (_pos >= _text.Length || _text[_pos] != '}')
-                {
-                    throw Error("expected '}' to close the repetition");
-                }
-                _pos++;
-                if (min > max)
-                {
-                    throw Error($"repetition {{{min},{max}}} has min > max");
-                }
-                return GrammarExpr.Repeat(item, min, max);
-            }
             default:
                 return item;
         }

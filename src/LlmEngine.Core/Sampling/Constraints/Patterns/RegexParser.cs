@@ -316,15 +316,15 @@ internal sealed class RegexParser
             case '0' when _pos >= _pattern.Length || !char.IsAsciiDigit(_pattern[_pos]): return CodePointSet.Single(0);
             case 'x': return CodePointSet.Single(ReadHex(2, 2));
             case 'u' when _pos < _pattern.Length && _pattern[_pos] == '{':
-            {
-                _pos++;
-                var value = ReadHex(1, 6);
-                if (!TryConsume('}') || value > CodePointSet.MaxCodePoint)
                 {
-                    throw Error("invalid \\u{...} escape");
+                    _pos++;
+                    var value = ReadHex(1, 6);
+                    if (!TryConsume('}') || value > CodePointSet.MaxCodePoint)
+                    {
+                        throw Error("invalid \\u{...} escape");
+                    }
+                    return CodePointSet.Single(value);
                 }
-                return CodePointSet.Single(value);
-            }
             case 'u': return CodePointSet.Single(ReadHex(4, 4));
             case 'c' when _pos < _pattern.Length && char.IsAsciiLetter(_pattern[_pos]): return CodePointSet.Single(_pattern[_pos++] % 32);
             case 'b' or 'B' when !inClass:
