@@ -57,6 +57,9 @@ public sealed class LlmEngineOptions
         Require(NumThreads is null || NumThreads >= 1, nameof(NumThreads), NumThreads, "must be at least 1");
     }
 
+    /// <summary>A copy, so a composition root can fill defaults without touching the caller's options.</summary>
+    internal LlmEngineOptions Clone() => (LlmEngineOptions)MemberwiseClone();
+
     private static void Require(bool condition, string option, object? actual, string rule)
     {
         if (!condition)

@@ -132,7 +132,8 @@ public sealed class LocalModel : IDisposable, IAsyncDisposable
                 MaxModelLength = engineOptions.MaxModelLength,
                 ThreadCount = engineOptions.NumThreads,
             });
-            var engineSettings = CopyWithModelLength(engineOptions, Math.Min(executor.MaxModelLength, executor.NumBlocks * executor.BlockSize));
+            var engineSettings = engineOptions.Clone();
+            engineSettings.MaxModelLength ??= Math.Min(executor.MaxModelLength, executor.NumBlocks * executor.BlockSize);
             var engine = new global::LlmEngine.Engine.LlmEngine(executor, tokenizer, engineSettings,
                 loggerFactory?.CreateLogger("LlmEngine.Engine"));
             var embeddings = new Lazy<EmbeddingRunner>(() => new EmbeddingRunner(new DecoderEmbeddingExecutor(model.Tensors, model.Config,
@@ -163,21 +164,6 @@ public sealed class LocalModel : IDisposable, IAsyncDisposable
         }
         throw new ModelLoadException(model.SourcePath, $"no tokenizer can be built for a {model.Format} model");
     }
-
-    private static LlmEngineOptions CopyWithModelLength(LlmEngineOptions o, int executorLimit) => new()
-    {
-        BlockSize = o.BlockSize,
-        NumKVCacheBlocks = o.NumKVCacheBlocks,
-        KVCacheSizeBytes = o.KVCacheSizeBytes,
-        MaxModelLength = o.MaxModelLength ?? executorLimit,
-        MaxNumSeqs = o.MaxNumSeqs,
-        MaxNumBatchedTokens = o.MaxNumBatchedTokens,
-        EnablePrefixCaching = o.EnablePrefixCaching,
-        EnableChunkedPrefill = o.EnableChunkedPrefill,
-        SchedulingPolicy = o.SchedulingPolicy,
-        Seed = o.Seed,
-        NumThreads = o.NumThreads,
-    };
 
     private static string DefaultModelId(string path)
     {
