@@ -40,7 +40,7 @@ public sealed class HubDownloader : IDisposable
         var repo = reference.RepoId;
         if (_options.Offline)
         {
-            return FromCache(reference, "offline mode (HF_HUB_OFFLINE is set)", null);
+            return FromCache(reference, "offline mode (HF_HUB_OFFLINE is set)", "Download it once with the network (HF_HUB_OFFLINE unset)", null);
         }
         HubRepoInfo info;
         try
@@ -49,7 +49,7 @@ public sealed class HubDownloader : IDisposable
         }
         catch (HttpRequestException error) when (error.StatusCode is null)
         {
-            return FromCache(reference, $"{_options.Endpoint} cannot be reached ({error.Message})", error);
+            return FromCache(reference, $"the hub at {_options.Endpoint} cannot be reached ({error.Message})", "Check the network and HF_ENDPOINT", error);
         }
         var selection = HubFileSelection.Select(repo, reference.Quantization, info.Files);
         var downloaded = 0;
@@ -92,13 +92,13 @@ public sealed class HubDownloader : IDisposable
     }
 
     /// <summary>The model from the snapshot that <c>refs/&lt;revision&gt;</c> names, without the network.</summary>
-    private HubSnapshot FromCache(HubModelReference reference, string reason, Exception? cause)
+    private HubSnapshot FromCache(HubModelReference reference, string reason, string remedy, Exception? cause)
     {
         var repo = reference.RepoId;
         var folder = Cache.RepoFolder(repo);
         var commit = Cache.ReadRef(repo, reference.Revision)
             ?? throw new HubException(repo, $"{Capitalize(reason)}, and '{repo}' is not in the Hugging Face cache: {folder} has no refs/{reference.Revision}. " +
-                "Download it once with the network (HF_HUB_OFFLINE unset), or point HF_HOME / HF_HUB_CACHE at a cache that has it.", null, cause);
+                $"{remedy}, or point HF_HOME / HF_HUB_CACHE at a cache that has it.", null, cause);
         var snapshot = Cache.SnapshotFolder(repo, commit);
         HubFileSelection selection;
         try
@@ -168,7 +168,6 @@ public sealed class HubDownloader : IDisposable
         var incomplete = blob + ".incomplete";
         // FileShare.None: a second process fetching the same blob fails here instead of interleaving its bytes.
         var stream = new FileStream(incomplete, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, BufferSize, FileOptions.Asynchronous);
-        bool verified;
         await using (stream.ConfigureAwait(false))
         {
             if (metadata.Size is { } expectedSize && stream.Length > expectedSize)
@@ -186,8 +185,16 @@ public sealed class HubDownloader : IDisposable
             }
             using (response)
             {
+                if (response.StatusCode == HttpStatusCode.PartialContent && response.Content.Headers.ContentRange?.From != stream.Length)
+                {
+                    throw new HubException(repo, $"The server answered the resume of '{file}' of '{repo}' from byte {stream.Length} with another range ({response.Content.Headers.ContentRange}); delete {incomplete} and run again.");
+                }
                 if (response.StatusCode != HttpStatusCode.PartialContent)
                 {
+                    if (response.StatusCode != HttpStatusCode.OK)
+                    {
+                        throw new HubException(repo, $"The server answered {(int)response.StatusCode} to the download of '{file}' of '{repo}'.", (int)response.StatusCode);
+                    }
                     stream.SetLength(0);
                 }
                 var buffer = new byte[BufferSize];
@@ -197,8 +204,7 @@ public sealed class HubDownloader : IDisposable
                 await CopyAsync(body, stream, checksum, buffer, file, metadata.Size, progress, cancellationToken).ConfigureAwait(false);
             }
             await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-            verified = Verify(repo, file, metadata, stream.Length, checksum, out var problem);
-            if (!verified)
+            if (!Verify(repo, file, metadata, stream.Length, checksum, out var problem))
             {
                 stream.SetLength(0);
                 await stream.DisposeAsync().ConfigureAwait(false);
