@@ -138,9 +138,9 @@ public sealed class LlmEngineChatClient : IChatClient
         }
         if (promptTokenIds.Length >= _engine.MaxModelLength)
         {
-            throw new ArgumentException(
+            throw new PromptTooLongException(
                 $"The conversation renders to {promptTokenIds.Length} tokens; the maximum model length is {_engine.MaxModelLength}, so a prompt may have at most {_engine.MaxModelLength - 1}.",
-                nameof(messages));
+                promptTokenIds.Length, _engine.MaxModelLength, nameof(messages));
         }
         var parser = new ChatOutputParser(
             plan.ParseReasoning ? new ReasoningSplitter(ReasoningSplitter.PromptOpensReasoning(prompt)) : null,
