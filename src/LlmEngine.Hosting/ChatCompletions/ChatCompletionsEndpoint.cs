@@ -100,7 +100,7 @@ internal static class ChatCompletionsEndpoint
     }
 
     /// <summary>The registered chat client; a model without one (or without a chat template) cannot chat: 400.</summary>
-    private static IChatClient GetChatClient(OpenAiServer server, string modelName)
+    public static IChatClient GetChatClient(OpenAiServer server, string modelName)
     {
         IChatClient? client;
         try

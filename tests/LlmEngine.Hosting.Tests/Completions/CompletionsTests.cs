@@ -233,6 +233,15 @@ public sealed class CompletionsTests
     }
 
     [Test]
+    public async Task TokenizingMessagesNeedsAChatTemplate()
+    {
+        var (status, body) = await Http.PostAsync(_host.Client, "/tokenize", """{"messages":[{"role":"user","content":"Once upon a time"}]}""");
+
+        Assert.That(status, Is.EqualTo(400), body?.ToJsonString());
+        Assert.That((string?)body!["error"]!["message"], Does.Contain("does not support chat completions"));
+    }
+
+    [Test]
     public async Task TokenizeAndDetokenizeRoundTrip()
     {
         var (status, body) = await Http.PostAsync(_host.Client, "/tokenize", """{"prompt":"Once upon a time"}""");
