@@ -73,6 +73,15 @@ internal static class ChatOptionsMapper
         {
             parameters = ApplyAdditionalProperties(parameters, options, extras, variables, ref skipSpecialTokens, ref addGenerationPrompt, ref priority);
         }
+        var promptOptions = ChatPromptOptions.Read(options?.AdditionalProperties, templateMessages);
+        if (promptOptions.ContinueFinalMessage)
+        {
+            addGenerationPrompt = false;
+        }
+        if (promptOptions.PromptLogprobs is { } promptLogprobs)
+        {
+            parameters = parameters with { PromptLogprobs = promptLogprobs };
+        }
         var constraint = CombineConstraints(parameters.Constraint, outputConstraint, toolCallRequired);
         if (constraint is null && tools is not null && toolFormat != ToolCallFormat.None && settings.ConstrainToolCalls)
         {
@@ -110,6 +119,8 @@ internal static class ChatOptionsMapper
             ToolCallRequired = toolCallRequired,
             RequiredToolName = requiredToolName,
             Priority = priority,
+            ChatTemplate = promptOptions.Template,
+            ContinueFinalMessage = promptOptions.ContinueFinalMessage,
         };
     }
 
@@ -278,6 +289,9 @@ internal static class ChatOptionsMapper
                             $"ChatOptions.AdditionalProperties[\"{key}\"] must be a ConstraintSpec (JsonSchemaConstraint, RegexConstraint, ChoiceConstraint, GbnfGrammarConstraint); got {value?.GetType().Name ?? "null"}.",
                             nameof(options)),
                     };
+                    break;
+                case LlmEngineChatOptionKeys.ChatTemplate or LlmEngineChatOptionKeys.ContinueFinalMessage or LlmEngineChatOptionKeys.PromptLogprobs:
+                    // Read by ChatPromptOptions: they shape the prompt, not the sampling.
                     break;
                 default:
                     throw new ArgumentException(
