@@ -69,7 +69,7 @@ public sealed unsafe class CpuModelExecutor : IModelExecutor
         _pool = new CpuWorkerPool(threads);
         _cache = new PagedKVCache(config.NumLayers, NumBlocks, BlockSize, kvWidth);
         _buffers = new ForwardBuffers(config, MaxBatchTokens);
-        _matMul = new MatMulJob(_scratch, threads, maxColumns);
+        _matMul = new MatMulJob(_scratch, threads, maxColumns, options.QuantizeActivations ? MaxBatchTokens : 0);
         _ropeTable = new RopeTableJob(rope, _buffers);
         _rotateAndCache = new RotateAndCacheJob(config, rope.Style, _buffers, _cache);
         _attention = new PagedAttentionJob(config, _buffers, _cache, _scratch, threads, maxContext);

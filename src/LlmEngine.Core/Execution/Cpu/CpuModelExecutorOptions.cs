@@ -29,4 +29,11 @@ public sealed class CpuModelExecutorOptions
 
     /// <summary>Threads for the forward pass, the calling thread included; null means one per processor.</summary>
     public int? ThreadCount { get; set; }
+
+    /// <summary>
+    /// Whether quantized weights (Q8_0, Q4_0, Q5_0, Q4_K, Q5_K, Q6_K) multiply int8-quantized activations, as llama.cpp
+    /// does (the default, fastest); false multiplies them in float32 against the exact activations, which matches a
+    /// float run over the dequantized weights to float rounding.
+    /// </summary>
+    public bool QuantizeActivations { get; set; } = true;
 }
