@@ -21,7 +21,8 @@ public interface ILlmEngine : IAsyncDisposable, IDisposable
     /// <see cref="RequestOutput.Finished"/>, or with an <see cref="LlmEngineRequestException"/> if the request fails.
     /// Lower <paramref name="priority"/> values go first under <see cref="SchedulingPolicy.Priority"/>.
     /// </summary>
-    /// <exception cref="ArgumentException">A parameter is out of range, the prompt is empty or too long, or the id is already in use.</exception>
+    /// <exception cref="PromptTooLongException">The prompt has at least <see cref="MaxModelLength"/> tokens.</exception>
+    /// <exception cref="ArgumentException">A parameter is out of range, the prompt is empty, or the id is already in use.</exception>
     ChannelReader<RequestOutput> AddRequest(string requestId, IReadOnlyList<int> promptTokenIds, SamplingParameters? parameters = null, int priority = 0);
 
     /// <summary>Tokenizes <paramref name="prompt"/> (adding BOS as the tokenizer says) and adds it as <see cref="AddRequest(string, IReadOnlyList{int}, SamplingParameters?, int)"/> does.</summary>

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using LlmEngine.Chat.Mapping;
 using LlmEngine.Chat.ToolCalls;
 using LlmEngine.Composition;
+using LlmEngine.Sampling.Constraints;
 using LlmEngine.Templates;
 using LlmEngine.Tokenization;
 using Microsoft.Extensions.AI;
@@ -108,6 +109,7 @@ public sealed class LlmEngineChatClient : IChatClient
     {
         var updates = new List<ChatResponseUpdate>();
         List<PositionLogprobs>? logprobs = null;
+        object? promptLogprobs = null;
         await foreach (var update in GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
         {
             updates.Add(update);
@@ -115,11 +117,19 @@ public sealed class LlmEngineChatClient : IChatClient
             {
                 (logprobs ??= []).AddRange(positions);
             }
+            if (update.AdditionalProperties?.TryGetValue(LlmEngineChatOptionKeys.PromptLogprobs, out var prompt) == true)
+            {
+                promptLogprobs = prompt;
+            }
         }
         var response = updates.ToChatResponse();
         if (logprobs is not null)
         {
             (response.AdditionalProperties ??= [])[LogprobsKey] = logprobs;
+        }
+        if (promptLogprobs is not null)
+        {
+            (response.AdditionalProperties ??= [])[LlmEngineChatOptionKeys.PromptLogprobs] = promptLogprobs;
         }
         return response;
     }
@@ -130,7 +140,7 @@ public sealed class LlmEngineChatClient : IChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var plan = ChatOptionsMapper.Map(messages, options, _options, ModelId, _templateToolFormat, this);
-        var prompt = _renderer.Render(plan.Messages, plan.Tools, plan.AddGenerationPrompt, plan.TemplateVariables);
+        var prompt = Render(plan);
         var promptTokenIds = _engine.Tokenizer.Encode(prompt, addSpecialTokens: false, parseSpecialTokens: true);
         if (promptTokenIds.Length == 0)
         {
@@ -138,17 +148,38 @@ public sealed class LlmEngineChatClient : IChatClient
         }
         if (promptTokenIds.Length >= _engine.MaxModelLength)
         {
-            throw new ArgumentException(
+            throw new PromptTooLongException(
                 $"The conversation renders to {promptTokenIds.Length} tokens; the maximum model length is {_engine.MaxModelLength}, so a prompt may have at most {_engine.MaxModelLength - 1}.",
-                nameof(messages));
+                promptTokenIds.Length, _engine.MaxModelLength, nameof(messages));
         }
+        var opensReasoning = ReasoningSplitter.PromptOpensReasoning(prompt);
         var parser = new ChatOutputParser(
-            plan.ParseReasoning ? new ReasoningSplitter(ReasoningSplitter.PromptOpensReasoning(prompt)) : null,
+            plan.ParseReasoning ? new ReasoningSplitter(opensReasoning) : null,
             ToolCallParsers.Create(plan.ToolCallFormat, plan.ToolNames),
             plan.EmitReasoning,
             plan.AllowMultipleToolCalls);
+        var parameters = plan.Parameters;
+        if (parameters.Constraint is ToolCallConstraint toolCalls && plan.ParseReasoning && opensReasoning)
+        {
+            // The output starts inside the reasoning the prompt opened: calls may only come after it closes.
+            parameters = parameters with { Constraint = toolCalls with { OpensReasoning = true } };
+        }
         var requestId = "chatcmpl-" + Guid.NewGuid().ToString("N");
-        return Stream(requestId, promptTokenIds, plan, parser, DateTimeOffset.UtcNow, cancellationToken);
+        return Stream(requestId, promptTokenIds, parameters, plan.Priority, parser, DateTimeOffset.UtcNow, cancellationToken);
+    }
+
+    /// <summary>
+    /// Renders the prompt text a call with these messages and options would generate from, without generating: the
+    /// chat template (the model's, or <see cref="LlmEngineChatOptionKeys.ChatTemplate"/>), the generation prompt or
+    /// <see cref="LlmEngineChatOptionKeys.ContinueFinalMessage"/>, tools and template variables, all checked as a call
+    /// checks them. Tokenize it with <c>addSpecialTokens: false</c> and special-token parsing on, as the client does.
+    /// </summary>
+    /// <exception cref="ArgumentException">A message or option is invalid or not supported.</exception>
+    /// <exception cref="ChatTemplateException">The template raised or failed for these messages.</exception>
+    public string RenderPrompt(IEnumerable<ChatMessage> messages, ChatOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        return Render(ChatOptionsMapper.Map(messages, options, _options, ModelId, _templateToolFormat, this));
     }
 
     /// <inheritdoc />
@@ -179,11 +210,19 @@ public sealed class LlmEngineChatClient : IChatClient
     {
     }
 
-    private async IAsyncEnumerable<ChatResponseUpdate> Stream(string requestId, int[] promptTokenIds, ChatRequestPlan plan, ChatOutputParser parser,
+    private string Render(ChatRequestPlan plan)
+    {
+        var prompt = plan.ChatTemplate is { } template
+            ? template.Render(plan.Messages, plan.Tools, plan.AddGenerationPrompt, _engine.Tokenizer.BosToken, _engine.Tokenizer.EosToken, plan.TemplateVariables)
+            : _renderer.Render(plan.Messages, plan.Tools, plan.AddGenerationPrompt, plan.TemplateVariables);
+        return plan.ContinueFinalMessage ? FinalMessageContinuation.Cut(prompt, plan.Messages[^1]!["content"]!.GetValue<string>()) : prompt;
+    }
+
+    private async IAsyncEnumerable<ChatResponseUpdate> Stream(string requestId, int[] promptTokenIds, SamplingParameters parameters, int priority, ChatOutputParser parser,
         DateTimeOffset createdAt, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var reader = _engine.AddRequest(requestId, promptTokenIds, plan.Parameters, plan.Priority);
+        var reader = _engine.AddRequest(requestId, promptTokenIds, parameters, priority);
         var finished = false;
         try
         {
@@ -194,19 +233,20 @@ public sealed class LlmEngineChatClient : IChatClient
                 var completion = output.Outputs.Count > 0 ? output.Outputs[0] : null;
                 var contents = completion is { Text.Length: > 0 } ? parser.Append(completion.Text) : [];
                 var logprobs = completion?.Logprobs is { Count: > 0 } positions ? positions : null;
+                var promptLogprobs = output.PromptLogprobs;
                 if (output.Finished)
                 {
                     finished = true;
                     contents.AddRange(parser.Finish());
                     contents.Add(new UsageContent(Usage(output, completion)));
-                    var final = NewUpdate(requestId, createdAt, contents, output, logprobs);
+                    var final = NewUpdate(requestId, createdAt, contents, output, logprobs, promptLogprobs);
                     final.FinishReason = MapFinishReason(completion?.FinishReason, parser.NumToolCalls);
                     yield return final;
                     yield break;
                 }
-                if (contents.Count > 0 || logprobs is not null)
+                if (contents.Count > 0 || logprobs is not null || promptLogprobs is not null)
                 {
-                    yield return NewUpdate(requestId, createdAt, contents, output, logprobs);
+                    yield return NewUpdate(requestId, createdAt, contents, output, logprobs, promptLogprobs);
                 }
             }
         }
@@ -219,7 +259,8 @@ public sealed class LlmEngineChatClient : IChatClient
         }
     }
 
-    private ChatResponseUpdate NewUpdate(string requestId, DateTimeOffset createdAt, List<AIContent> contents, RequestOutput output, IReadOnlyList<PositionLogprobs>? logprobs)
+    private ChatResponseUpdate NewUpdate(string requestId, DateTimeOffset createdAt, List<AIContent> contents, RequestOutput output,
+        IReadOnlyList<PositionLogprobs>? logprobs, IReadOnlyList<PositionLogprobs?>? promptLogprobs)
     {
         var update = new ChatResponseUpdate(ChatRole.Assistant, contents)
         {
@@ -231,7 +272,11 @@ public sealed class LlmEngineChatClient : IChatClient
         };
         if (logprobs is not null)
         {
-            update.AdditionalProperties = new() { [LogprobsKey] = logprobs };
+            (update.AdditionalProperties ??= [])[LogprobsKey] = logprobs;
+        }
+        if (promptLogprobs is not null)
+        {
+            (update.AdditionalProperties ??= [])[LlmEngineChatOptionKeys.PromptLogprobs] = promptLogprobs;
         }
         return update;
     }

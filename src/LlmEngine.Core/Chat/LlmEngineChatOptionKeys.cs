@@ -61,11 +61,31 @@ public static class LlmEngineChatOptionKeys
     /// </summary>
     public const string Constraint = "constraint";
 
+    /// <summary>
+    /// <c>chat_template</c> (a Jinja string or a <see cref="Templates.ChatTemplate"/>): render this call with it instead of
+    /// the model's template, as vLLM's per-request <c>chat_template</c> does. Parsed templates are cached by their text.
+    /// </summary>
+    public const string ChatTemplate = "chat_template";
+
+    /// <summary>
+    /// <c>continue_final_message</c> (boolean): the conversation ends with an assistant message that the model continues
+    /// (a prefilled answer). The prompt is rendered without a generation prompt and cut right after that message's text;
+    /// setting <see cref="AddGenerationPrompt"/> to true as well is an error.
+    /// </summary>
+    public const string ContinueFinalMessage = "continue_final_message";
+
+    /// <summary>
+    /// <c>prompt_logprobs</c> (integer ≥ 0): return each prompt token's log-probability and this many most likely tokens
+    /// per prompt position, once, in an update's <c>AdditionalProperties["prompt_logprobs"]</c> (a list of
+    /// <see cref="PositionLogprobs"/>, null for the first position).
+    /// </summary>
+    public const string PromptLogprobs = "prompt_logprobs";
+
     /// <summary>Every key above.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         MinP, RepetitionPenalty, TopK, MinTokens, StopTokenIds, IgnoreEos, LogitBias, AllowedTokenIds, BadWords,
         SkipSpecialTokens, IncludeStopStringInOutput, Logprobs, TopLogprobs, ChatTemplateKwargs, AddGenerationPrompt, Priority,
-        Constraint,
+        Constraint, ChatTemplate, ContinueFinalMessage, PromptLogprobs,
     ];
 }

@@ -44,9 +44,7 @@ internal sealed class RequestFactory
         }
         if (promptTokenIds.Count >= _maxModelLength)
         {
-            throw new ArgumentException(
-                $"The prompt has {promptTokenIds.Count} tokens; the maximum model length is {_maxModelLength}, so a prompt may have at most {_maxModelLength - 1}.",
-                nameof(promptTokenIds));
+            throw new PromptTooLongException(promptTokenIds.Count, _maxModelLength, nameof(promptTokenIds));
         }
         var prompt = new int[promptTokenIds.Count];
         for (var i = 0; i < prompt.Length; i++)

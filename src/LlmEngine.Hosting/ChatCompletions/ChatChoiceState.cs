@@ -1,4 +1,5 @@
 using System.Text;
+using LlmEngine.Chat;
 using LlmEngine.Tokenization;
 using Microsoft.Extensions.AI;
 
@@ -6,10 +7,13 @@ namespace LlmEngine.Hosting.ChatCompletions;
 
 /// <summary>
 /// One choice of a chat completion as its updates arrive: turns each <see cref="ChatResponseUpdate"/> into the
-/// OpenAI deltas to stream (role first, then content, reasoning, tool-call header then arguments, finish reason) and
-/// accumulates the whole message for a non-streamed answer.
+/// OpenAI deltas to stream (role first, then the echoed last message, content, reasoning, tool-call header then
+/// arguments, finish reason) and accumulates the whole message for a non-streamed answer.
 /// </summary>
-internal sealed class ChatChoiceState(int index)
+/// <param name="index">The choice's index.</param>
+/// <param name="role">The answer's role: assistant, or the last message's role when no generation prompt was added (as vLLM).</param>
+/// <param name="echo">vLLM's <c>echo</c>: the last message's text, which the answer repeats before its own, or null.</param>
+internal sealed class ChatChoiceState(int index, string role, string? echo)
 {
     private const string LogprobsKey = "logprobs";
 
@@ -18,12 +22,16 @@ internal sealed class ChatChoiceState(int index)
     private readonly List<ToolCallResponse> _toolCalls = [];
     private List<ChatTokenLogprob>? _logprobs;
     private bool _roleSent;
+    private string? _pendingEcho = string.IsNullOrEmpty(echo) ? null : echo;
 
     public int Index { get; } = index;
 
     public string? FinishReason { get; private set; }
 
     public UsageDetails? Usage { get; private set; }
+
+    /// <summary>The prompt's log-probabilities, once an update has carried them.</summary>
+    public IReadOnlyList<PositionLogprobs?>? PromptLogprobs { get; private set; }
 
     public bool Finished => FinishReason is not null;
 
@@ -34,7 +42,17 @@ internal sealed class ChatChoiceState(int index)
         if (!_roleSent)
         {
             _roleSent = true;
-            chunks.Add(new ChatChunkChoice { Index = Index, Delta = new ChatDelta { Role = "assistant", Content = "" } });
+            chunks.Add(new ChatChunkChoice { Index = Index, Delta = new ChatDelta { Role = role, Content = "" } });
+        }
+        if (_pendingEcho is { } echoed)
+        {
+            _pendingEcho = null;
+            _text.Append(echoed);
+            chunks.Add(new ChatChunkChoice { Index = Index, Delta = new ChatDelta { Content = echoed } });
+        }
+        if (update.AdditionalProperties?.TryGetValue(LlmEngineChatOptionKeys.PromptLogprobs, out var prompt) == true && prompt is IReadOnlyList<PositionLogprobs?> promptPositions)
+        {
+            PromptLogprobs = promptPositions;
         }
         StringBuilder? text = null;
         StringBuilder? reasoning = null;
@@ -97,6 +115,7 @@ internal sealed class ChatChoiceState(int index)
         Index = Index,
         Message = new ChatResponseMessage
         {
+            Role = role,
             Content = _toolCalls.Count > 0 && _text.Length == 0 ? null : _text.ToString(),
             ReasoningContent = _reasoning.Length > 0 ? _reasoning.ToString() : null,
             ToolCalls = _toolCalls.Count > 0 ? _toolCalls : null,

@@ -17,6 +17,10 @@ internal sealed class ChatCompletionResponse
     public required List<ChatChoice> Choices { get; init; }
 
     public required Usage Usage { get; init; }
+
+    /// <summary>vLLM's <c>prompt_logprobs</c>: one per prompt position (null for the first), for the whole response.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<Dictionary<string, PromptTokenLogprob>?>? PromptLogprobs { get; init; }
 }
 
 /// <summary>One choice of a <see cref="ChatCompletionResponse"/>.</summary>
@@ -31,10 +35,11 @@ internal sealed class ChatChoice
     public string? FinishReason { get; init; }
 }
 
-/// <summary>The assistant message of a <see cref="ChatChoice"/>; <c>content</c> is null when the answer is only tool calls.</summary>
+/// <summary>The answer of a <see cref="ChatChoice"/>; <c>content</c> is null when the answer is only tool calls.</summary>
 internal sealed class ChatResponseMessage
 {
-    public string Role => "assistant";
+    /// <summary><c>assistant</c>, or the last message's role when the request asked for no generation prompt (as vLLM).</summary>
+    public required string Role { get; init; }
 
     public string? Content { get; init; }
 

@@ -56,10 +56,11 @@ internal static class ChatCompletionsEndpoint
         var response = new ChatResponseContext(
             "chatcmpl-" + Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow.ToUnixTimeSeconds(), modelName,
             model.Engine.Tokenizer, wantLogprobs, server.Metrics.StartRequest());
+        var (role, echo) = RoleAndEcho(request, messages[^1]);
         var states = new ChatChoiceState[parameters.N];
         for (var i = 0; i < states.Length; i++)
         {
-            states[i] = new ChatChoiceState(i);
+            states[i] = new ChatChoiceState(i, role, echo);
         }
         await using var updates = StreamMerger.MergeAsync(streams, cancellationToken).GetAsyncEnumerator(cancellationToken);
         var hasUpdate = await NextAsync(updates).ConfigureAwait(false);
@@ -83,12 +84,23 @@ internal static class ChatCompletionsEndpoint
             Model = response.Model,
             Choices = [.. states.Select(s => s.ToChoice())],
             Usage = usage,
+            PromptLogprobs = states[0].PromptLogprobs is { } prompt ? PromptLogprobsMapper.Map(prompt) : null,
         };
         await context.Response.WriteAsJsonAsync(body, OpenAiJsonContext.Default.ChatCompletionResponse, contentType: "application/json", cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// vLLM's rules: the answer's role is assistant unless the request turned the generation prompt off (then it goes on
+    /// in the last message's role), and <c>echo</c> repeats the last message's text when it has that role.
+    /// </summary>
+    private static (string Role, string? Echo) RoleAndEcho(ChatCompletionRequest request, ChatMessage last)
+    {
+        var role = request.AddGenerationPrompt == false ? last.Role.Value : ChatRole.Assistant.Value;
+        return (role, request.Echo == true && last.Role.Value == role ? last.Text : null);
+    }
+
     /// <summary>The registered chat client; a model without one (or without a chat template) cannot chat: 400.</summary>
-    private static IChatClient GetChatClient(OpenAiServer server, string modelName)
+    public static IChatClient GetChatClient(OpenAiServer server, string modelName)
     {
         IChatClient? client;
         try

@@ -11,28 +11,29 @@ namespace LlmEngine.Hosting.ChatCompletions;
 /// Builds the <see cref="ChatOptions"/> of each choice from a chat request: the validated
 /// <see cref="SamplingParameters"/> go through <see cref="ChatOptions.RawRepresentationFactory"/> (so every vLLM extra
 /// reaches the engine), the standard fields are set too (for chat clients other than LlmEngine's), and tools,
-/// <c>tool_choice</c>, <c>response_format</c> and the template switches map to their M.E.AI equivalents.
+/// <c>tool_choice</c>, <c>response_format</c> and the template switches (<c>chat_template</c>,
+/// <c>chat_template_kwargs</c>, <c>add_generation_prompt</c>, <c>continue_final_message</c>) map to their M.E.AI
+/// equivalents or to <see cref="LlmEngineChatOptionKeys"/>.
 /// </summary>
 internal static class ChatOptionsBuilder
 {
     /// <summary>The options for choice 0; <see cref="ForChoice"/> derives the others.</summary>
     public static ChatOptions Build(ChatCompletionRequest request, SamplingParameters parameters)
     {
-        if (request.ContinueFinalMessage == true)
+        if (request.ContinueFinalMessage == true && request.AddGenerationPrompt == true)
         {
-            throw OpenAiException.Unsupported("continue_final_message", "'continue_final_message' is not supported yet; end the conversation with a user message.");
+            // vLLM's check and wording: the prompt either continues the last message or opens a new one.
+            throw OpenAiException.BadRequest("Cannot set both `continue_final_message` and `add_generation_prompt` to True.", "continue_final_message");
         }
-        if (request.ChatTemplate is not null)
+        if (request.ContinueFinalMessage == true && request.Messages is { Count: > 0 } messages && messages[^1]?.Role != "assistant")
         {
-            throw OpenAiException.Unsupported("chat_template", "A per-request 'chat_template' is not supported; the server renders with the model's template (start it with --chat-template to choose another).");
+            throw OpenAiException.BadRequest(
+                $"'continue_final_message' continues the final message, which must be an assistant message; the conversation ends with a '{messages[^1]?.Role}' message.",
+                "continue_final_message");
         }
-        if (request.Echo == true)
+        if (request.PromptLogprobs is > 0 && request.Stream == true)
         {
-            throw OpenAiException.Unsupported("echo", "'echo' is not supported on /v1/chat/completions.");
-        }
-        if (request.PromptLogprobs is not null)
-        {
-            throw OpenAiException.Unsupported("prompt_logprobs", "'prompt_logprobs' is not supported on /v1/chat/completions; use /v1/completions.");
+            throw OpenAiException.BadRequest("`prompt_logprobs` are not available when `stream=True`.", "prompt_logprobs");
         }
 
         var options = new ChatOptions
@@ -65,6 +66,14 @@ internal static class ChatOptionsBuilder
         {
             extras[LlmEngineChatOptionKeys.AddGenerationPrompt] = addGenerationPrompt;
         }
+        if (request.ContinueFinalMessage == true)
+        {
+            extras[LlmEngineChatOptionKeys.ContinueFinalMessage] = true;
+        }
+        if (request.ChatTemplate is { } template)
+        {
+            extras[LlmEngineChatOptionKeys.ChatTemplate] = ChatTemplates.Parse(template, "chat_template");
+        }
         if (request.Priority is { } priority)
         {
             extras[LlmEngineChatOptionKeys.Priority] = priority;
@@ -84,14 +93,15 @@ internal static class ChatOptionsBuilder
     /// <summary>Choice <paramref name="index"/>'s options: with a seed, each choice gets its own (seed + index), so the choices differ yet repeat.</summary>
     public static ChatOptions ForChoice(ChatOptions first, SamplingParameters parameters, int index)
     {
-        if (index == 0 || parameters.Seed is not { } seed)
+        if (index == 0 || (parameters.Seed is null && parameters.PromptLogprobs is null))
         {
             return first;
         }
-        var seeded = parameters with { Seed = unchecked(seed + index) };
+        // The prompt's log-probabilities are the same for every choice: only choice 0 computes them.
+        var derived = parameters with { Seed = parameters.Seed is { } seed ? unchecked(seed + index) : null, PromptLogprobs = null };
         var options = first.Clone();
-        options.Seed = seeded.Seed;
-        options.RawRepresentationFactory = _ => seeded;
+        options.Seed = derived.Seed;
+        options.RawRepresentationFactory = _ => derived;
         return options;
     }
 

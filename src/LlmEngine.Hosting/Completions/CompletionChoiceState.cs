@@ -1,17 +1,29 @@
 using System.Text;
 using LlmEngine.Hosting.ChatCompletions;
+using LlmEngine.Hosting.Sampling;
+using LlmEngine.Tokenization;
 
 namespace LlmEngine.Hosting.Completions;
 
-/// <summary>One choice of a completion as outputs arrive: the streamed pieces and the accumulated whole.</summary>
-internal sealed class CompletionChoiceState(int index, string? echo, bool wantLogprobs)
+/// <summary>
+/// One choice of a completion as outputs arrive: the streamed pieces and the accumulated whole. With <c>echo</c> the
+/// prompt comes first, and with <c>logprobs</c> too the prompt's tokens lead the legacy logprobs lists (OpenAI's
+/// shape: the first token's log-probability is null, nothing precedes it).
+/// </summary>
+/// <param name="index">The choice's index.</param>
+/// <param name="echo">The prompt to echo, or null.</param>
+/// <param name="numLogprobs">The request's <c>logprobs</c> (top alternatives per token), or null for none.</param>
+/// <param name="returnPromptLogprobs">Whether the request asked for vLLM's <c>prompt_logprobs</c>.</param>
+/// <param name="tokenizer">Decodes the echoed prompt's tokens.</param>
+internal sealed class CompletionChoiceState(int index, Prompt? echo, int? numLogprobs, bool returnPromptLogprobs, ITokenizer tokenizer)
 {
     private readonly StringBuilder _text = new();
-    private CompletionLogprobs? _logprobs = wantLogprobs ? NewLogprobs() : null;
-    private string? _pendingEcho = echo;
-    private int _offset;
+    private readonly CompletionLogprobs? _logprobs = numLogprobs is null ? null : NewLogprobs();
+    private readonly List<CompletionOutput> _held = [];
+    private IReadOnlyList<PositionLogprobs?>? _promptPositions;
     private List<Dictionary<string, PromptTokenLogprob>?>? _promptLogprobs;
-    private bool _promptLogprobsSent;
+    private bool _echoed = echo is null;
+    private int _offset;
 
     public int Index { get; } = index;
 
@@ -21,47 +33,53 @@ internal sealed class CompletionChoiceState(int index, string? echo, bool wantLo
 
     /// <summary>Reads one engine output of this choice; returns the chunk choice to stream, or null when it adds nothing.</summary>
     /// <param name="output">The completion's output.</param>
-    /// <param name="promptLogprobs">The prompt's log-probabilities, on the output that carries them (the engine sends them once).</param>
+    /// <param name="promptLogprobs">The prompt's log-probabilities once the engine has sent them (it sends them once per prompt), else null.</param>
     public CompletionChoice? Apply(CompletionOutput output, IReadOnlyList<PositionLogprobs?>? promptLogprobs)
     {
-        if (promptLogprobs is not null && _promptLogprobs is null)
+        _promptPositions ??= promptLogprobs;
+        // Echoed log-probabilities start with the prompt's: hold the outputs until those arrive (they come with the first token, so this is rare).
+        if (!_echoed && _logprobs is not null && _promptPositions is null && output.FinishReason is null)
         {
-            _promptLogprobs = MapPromptLogprobs(promptLogprobs);
+            _held.Add(output);
+            return null;
         }
+        var text = new StringBuilder();
+        var delta = _logprobs is null ? null : NewLogprobs();
+        if (!_echoed)
+        {
+            _echoed = true;
+            text.Append(echo!.Text);
+            if (delta is not null)
+            {
+                AddPrompt(delta, echo.TokenIds);
+            }
+        }
+        foreach (var held in _held)
+        {
+            Take(held, text, delta);
+        }
+        _held.Clear();
+        Take(output, text, delta);
+
         List<Dictionary<string, PromptTokenLogprob>?>? promptDelta = null;
-        if (_promptLogprobs is not null && !_promptLogprobsSent)
+        if (returnPromptLogprobs && _promptLogprobs is null && _promptPositions is not null)
         {
-            promptDelta = _promptLogprobs;
-            _promptLogprobsSent = true;
+            promptDelta = _promptLogprobs = PromptLogprobsMapper.Map(_promptPositions);
         }
-        var text = output.Text;
-        if (_pendingEcho is not null)
+        if (delta is { Tokens.Count: 0 })
         {
-            text = _pendingEcho + text;
-            _offset += _pendingEcho.Length;
-            _pendingEcho = null;
+            delta = null;
+        }
+        else if (delta is not null)
+        {
+            Append(_logprobs!, delta);
         }
         _text.Append(text);
-        NumGeneratedTokens = output.NumGeneratedTokens;
-        CompletionLogprobs? delta = null;
-        if (_logprobs is not null && output.Logprobs is { Count: > 0 } positions)
-        {
-            delta = NewLogprobs();
-            foreach (var position in positions)
-            {
-                Add(delta, position, ref _offset);
-            }
-            Append(_logprobs, delta);
-        }
-        if (output.FinishReason is { } finish)
-        {
-            FinishReason = finish.Value;
-        }
         if (text.Length == 0 && delta is null && promptDelta is null && output.FinishReason is null)
         {
             return null;
         }
-        return new CompletionChoice { Index = Index, Text = text, Logprobs = delta, FinishReason = output.FinishReason?.Value, PromptLogprobs = promptDelta };
+        return new CompletionChoice { Index = Index, Text = text.ToString(), Logprobs = delta, FinishReason = output.FinishReason?.Value, PromptLogprobs = promptDelta };
     }
 
     public CompletionChoice ToChoice() => new()
@@ -73,47 +91,60 @@ internal sealed class CompletionChoiceState(int index, string? echo, bool wantLo
         PromptLogprobs = _promptLogprobs,
     };
 
-    private static List<Dictionary<string, PromptTokenLogprob>?> MapPromptLogprobs(IReadOnlyList<PositionLogprobs?> positions)
+    private void Take(CompletionOutput output, StringBuilder text, CompletionLogprobs? delta)
     {
-        var result = new List<Dictionary<string, PromptTokenLogprob>?>(positions.Count);
-        foreach (var position in positions)
+        text.Append(output.Text);
+        NumGeneratedTokens = output.NumGeneratedTokens;
+        if (output.FinishReason is { } finish)
         {
-            if (position is null)
+            FinishReason = finish.Value;
+        }
+        if (delta is not null && output.Logprobs is { Count: > 0 } positions)
+        {
+            foreach (var position in positions)
             {
-                result.Add(null);
+                Add(delta, position);
+            }
+        }
+    }
+
+    /// <summary>The echoed prompt's tokens: null log-probabilities where the engine has none (the first token, or all when they never came).</summary>
+    private void AddPrompt(CompletionLogprobs delta, int[] tokenIds)
+    {
+        for (var i = 0; i < tokenIds.Length; i++)
+        {
+            if (_promptPositions is { } positions && i < positions.Count && positions[i] is { } position)
+            {
+                Add(delta, position);
                 continue;
             }
-            var entries = new Dictionary<string, PromptTokenLogprob>(position.Top.Count + 1, StringComparer.Ordinal);
-            Add(entries, position.Chosen);
-            foreach (var candidate in position.Top)
-            {
-                Add(entries, candidate);
-            }
-            result.Add(entries);
+            var token = Encoding.UTF8.GetString(tokenizer.GetTokenBytes(tokenIds[i]));
+            delta.Tokens.Add(token);
+            delta.TokenLogprobs.Add(null);
+            delta.TopLogprobs.Add(null);
+            delta.TextOffset.Add(_offset);
+            _offset += token.Length;
         }
-        return result;
-
-        static void Add(Dictionary<string, PromptTokenLogprob> entries, TokenLogprob token) =>
-            entries.TryAdd(token.TokenId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                new PromptTokenLogprob { Logprob = ChatLogprobsMapper.Finite(token.Logprob), Rank = token.Rank, DecodedToken = token.Token });
     }
 
     private static CompletionLogprobs NewLogprobs() => new() { Tokens = [], TokenLogprobs = [], TopLogprobs = [], TextOffset = [] };
 
-    private static void Add(CompletionLogprobs logprobs, PositionLogprobs position, ref int offset)
+    private void Add(CompletionLogprobs logprobs, PositionLogprobs position)
     {
         var chosen = position.Chosen;
         logprobs.Tokens.Add(chosen.Token);
         logprobs.TokenLogprobs.Add(ChatLogprobsMapper.Finite(chosen.Logprob));
-        var top = new Dictionary<string, float>(position.Top.Count + 1, StringComparer.Ordinal);
-        foreach (var candidate in position.Top)
+        // Prompt positions may carry more alternatives (prompt_logprobs asked for more): show as many as logprobs asks.
+        var count = Math.Min(position.Top.Count, numLogprobs ?? 0);
+        var top = new Dictionary<string, float>(count + 1, StringComparer.Ordinal);
+        for (var i = 0; i < count; i++)
         {
-            top.TryAdd(candidate.Token, ChatLogprobsMapper.Finite(candidate.Logprob));
+            top.TryAdd(position.Top[i].Token, ChatLogprobsMapper.Finite(position.Top[i].Logprob));
         }
         top.TryAdd(chosen.Token, ChatLogprobsMapper.Finite(chosen.Logprob));
         logprobs.TopLogprobs.Add(top);
-        logprobs.TextOffset.Add(offset);
-        offset += chosen.Token.Length;
+        logprobs.TextOffset.Add(_offset);
+        _offset += chosen.Token.Length;
     }
 
     private static void Append(CompletionLogprobs into, CompletionLogprobs delta)

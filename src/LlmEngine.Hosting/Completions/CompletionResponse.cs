@@ -37,16 +37,6 @@ internal sealed class CompletionChoice
     public List<Dictionary<string, PromptTokenLogprob>?>? PromptLogprobs { get; init; }
 }
 
-/// <summary>One entry of <see cref="CompletionChoice.PromptLogprobs"/>.</summary>
-internal sealed class PromptTokenLogprob
-{
-    public required float Logprob { get; init; }
-
-    public required int Rank { get; init; }
-
-    public required string DecodedToken { get; init; }
-}
-
 /// <summary>The legacy completions <c>logprobs</c> object: parallel lists per generated token.</summary>
 internal sealed class CompletionLogprobs
 {

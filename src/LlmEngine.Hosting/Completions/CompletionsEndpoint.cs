@@ -31,10 +31,6 @@ internal static class CompletionsEndpoint
             throw OpenAiException.Unsupported("suffix", "'suffix' (fill-in-the-middle) is not supported: the server has no infill template for this model.");
         }
         var echo = request.Echo == true;
-        if (echo && request.Logprobs is not null)
-        {
-            throw OpenAiException.Unsupported("echo", "'echo' together with 'logprobs' is not supported; request prompt_logprobs instead.");
-        }
         var prompts = PromptReader.Read(request.Prompt, engine.Tokenizer, request.AddSpecialTokens ?? true, "prompt");
         var maxModelLength = engine.MaxModelLength;
         var longest = prompts.Max(p => p.TokenIds.Length);
@@ -44,6 +40,11 @@ internal static class CompletionsEndpoint
         if (GuidedDecoding.Read(request) is { } guided)
         {
             parameters = parameters with { Constraint = guided.Spec };
+        }
+        if (echo && request.Logprobs is { } echoedLogprobs && request.PromptLogprobs is null)
+        {
+            // OpenAI's echo with logprobs lists the prompt's tokens too, so the engine computes the prompt's log-probabilities (as vLLM does).
+            parameters = parameters with { PromptLogprobs = echoedLogprobs };
         }
         if (prompts.Count * parameters.N > MaxChoices)
         {
@@ -69,9 +70,11 @@ internal static class CompletionsEndpoint
         var states = new CompletionChoiceState[prompts.Count * n];
         for (var i = 0; i < states.Length; i++)
         {
-            states[i] = new CompletionChoiceState(i, echo ? prompts[i / n].Text : null, request.Logprobs is not null);
+            states[i] = new CompletionChoiceState(i, echo ? prompts[i / n] : null, request.Logprobs, request.PromptLogprobs is not null, engine.Tokenizer);
         }
         var cached = new int[prompts.Count];
+        // The engine sends a prompt's log-probabilities once, beside whichever choices that output carries: keep them for every choice.
+        var promptLogprobs = new IReadOnlyList<PositionLogprobs?>?[prompts.Count];
         var timer = server.Metrics.StartRequest();
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         await using var outputs = StreamMerger.MergeAsync(streams, cancellationToken).GetAsyncEnumerator(cancellationToken);
@@ -86,11 +89,12 @@ internal static class CompletionsEndpoint
             {
                 var (prompt, output) = outputs.Current;
                 cached[prompt] = Math.Max(cached[prompt], output.NumCachedTokens);
+                promptLogprobs[prompt] ??= output.PromptLogprobs;
                 timer.Output();
                 foreach (var completion in output.Outputs)
                 {
                     var state = states[prompt * n + completion.Index];
-                    var choice = state.Apply(completion, output.PromptLogprobs);
+                    var choice = state.Apply(completion, promptLogprobs[prompt]);
                     if (completion.FinishReason is { } finish)
                     {
                         timer.CompletionFinished(finish.Value, completion.NumGeneratedTokens);

@@ -1,20 +1,34 @@
 using System.Text.Json;
+using LlmEngine.Hosting.ChatCompletions;
 
 namespace LlmEngine.Hosting.Tokenization;
 
-/// <summary>The body of <c>POST /tokenize</c> (vLLM's): a prompt to tokenize.</summary>
+/// <summary>
+/// The body of <c>POST /tokenize</c> (vLLM's): a <c>prompt</c> to tokenize, or chat <c>messages</c> to render with the
+/// chat template first (with the same template switches and tools as a chat completion).
+/// </summary>
 internal sealed class TokenizeRequest
 {
     public string? Model { get; set; }
 
     public string? Prompt { get; set; }
 
-    /// <summary>vLLM also accepts chat messages here; present only to reject them clearly.</summary>
-    public JsonElement Messages { get; set; }
+    public List<ChatMessageRequest?>? Messages { get; set; }
 
+    /// <summary>Default true for a prompt, false for messages (the template writes the special tokens), as vLLM.</summary>
     public bool? AddSpecialTokens { get; set; }
 
     public bool? ReturnTokenStrs { get; set; }
+
+    public bool? AddGenerationPrompt { get; set; }
+
+    public bool? ContinueFinalMessage { get; set; }
+
+    public string? ChatTemplate { get; set; }
+
+    public Dictionary<string, JsonElement>? ChatTemplateKwargs { get; set; }
+
+    public List<ToolDefinition?>? Tools { get; set; }
 }
 
 /// <summary>The body of a <c>/tokenize</c> response.</summary>

@@ -66,8 +66,10 @@ public sealed class ChatClientBadInputTests
     public void A_prompt_longer_than_the_model_throws()
     {
         using var harness = ChatHarness.ChatMl(_ => "", maxModelLength: 64);
-        var error = Assert.Throws<ArgumentException>(() => harness.Client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, new string('a', 100))]));
+        var error = Assert.Throws<PromptTooLongException>(() => harness.Client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, new string('a', 100))]));
         Assert.That(error!.Message, Does.Contain("maximum model length is 64"));
+        Assert.That((error.MaxModelLength, error.ParamName), Is.EqualTo((64, "messages")));
+        Assert.That(error.PromptTokenCount, Is.GreaterThanOrEqualTo(100));
         AssertEngineUntouched(harness);
     }
 

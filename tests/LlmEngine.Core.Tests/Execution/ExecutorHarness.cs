@@ -10,7 +10,7 @@ namespace LlmEngine.Tests.Execution;
 /// </summary>
 internal sealed class ExecutorHarness : IDisposable
 {
-    public ExecutorHarness(string modelPath, int numBlocks = 64, int blockSize = 16, int threads = 2, int maxBatchTokens = 128)
+    public ExecutorHarness(string modelPath, int numBlocks = 64, int blockSize = 16, int threads = 2, int maxBatchTokens = 128, bool quantizeActivations = true)
     {
         Model = ModelLoader.Load(modelPath);
         Executor = new CpuModelExecutor(Model, new CpuModelExecutorOptions
@@ -19,6 +19,7 @@ internal sealed class ExecutorHarness : IDisposable
             BlockSize = blockSize,
             ThreadCount = threads,
             MaxBatchTokens = maxBatchTokens,
+            QuantizeActivations = quantizeActivations,
         });
         Batch = new ForwardBatch(maxBatchTokens, 8);
     }

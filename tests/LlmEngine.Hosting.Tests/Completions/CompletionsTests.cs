@@ -78,6 +78,60 @@ public sealed class CompletionsTests
     }
 
     [Test]
+    public async Task EchoWithLogprobsListsThePromptTokensFirstWithANullFirstLogprob()
+    {
+        var (status, body) = await Http.PostAsync(_host.Client, "/v1/completions", """{"prompt":"Once upon a time","max_tokens":3,"temperature":0,"echo":true,"logprobs":1}""");
+
+        Assert.That(status, Is.EqualTo(200), body?.ToJsonString());
+        var choice = body!["choices"]![0]!;
+        Assert.That((string?)choice["text"], Is.EqualTo("Once upon a time" + Stories.GreedyContinuation[..(((string?)choice["text"])!.Length - "Once upon a time".Length)]));
+        var logprobs = choice["logprobs"]!;
+        var tokens = logprobs["tokens"]!.AsArray().Select(t => (string?)t).ToList();
+        Assert.That(tokens, Has.Count.EqualTo(5 + 3), "BOS and 4 prompt tokens, then 3 generated");
+        Assert.That(string.Concat(tokens.Skip(1).Take(4)).Trim(), Is.EqualTo("Once upon a time"));
+        Assert.That(string.Concat(tokens.Skip(5)), Is.EqualTo(Stories.GreedyContinuation[..string.Concat(tokens.Skip(5)).Length]));
+        var tokenLogprobs = logprobs["token_logprobs"]!.AsArray();
+        Assert.That(tokenLogprobs[0], Is.Null, "nothing precedes the first token");
+        Assert.That(tokenLogprobs.Skip(1).All(l => l is not null && (float)l <= 0), Is.True);
+        var top = logprobs["top_logprobs"]!.AsArray();
+        Assert.That(top[0], Is.Null);
+        Assert.That(top.Skip(1).All(t => t!.AsObject().Count is 1 or 2), Is.True, "the top 1 plus the token itself when it is not the most likely");
+        Assert.That(logprobs["text_offset"]!.AsArray().Select(o => (int)o!), Is.Ordered);
+        Assert.That(choice.AsObject().ContainsKey("prompt_logprobs"), Is.False, "not asked for");
+    }
+
+    [Test]
+    public async Task EchoWithLogprobsStreamsThePromptTokensInTheFirstChunk()
+    {
+        var (_, events) = await Http.StreamAsync(_host.Client, "/v1/completions",
+            JsonNode.Parse("""{"prompt":"Once upon a time","max_tokens":3,"temperature":0,"echo":true,"logprobs":0,"stream":true}""")!);
+
+        var chunks = Http.Json(events);
+        var first = chunks[0]["choices"]![0]!;
+        Assert.That((string?)first["text"], Does.StartWith("Once upon a time"));
+        Assert.That(first["logprobs"]!["token_logprobs"]![0], Is.Null);
+        var all = chunks.SelectMany(c => c["choices"]!.AsArray()).SelectMany(c => c!["logprobs"]?["tokens"]?.AsArray() ?? []).ToList();
+        Assert.That(all, Has.Count.EqualTo(5 + 3));
+    }
+
+    [Test]
+    public async Task EchoWithLogprobsAndPromptLogprobsReturnsBoth()
+    {
+        var (status, body) = await Http.PostAsync(_host.Client, "/v1/completions",
+            """{"prompt":"Once upon a time","max_tokens":2,"temperature":0,"echo":true,"logprobs":1,"prompt_logprobs":3,"n":2}""");
+
+        Assert.That(status, Is.EqualTo(200), body?.ToJsonString());
+        foreach (var choice in body!["choices"]!.AsArray())
+        {
+            Assert.That(choice!["prompt_logprobs"]!.AsArray(), Has.Count.EqualTo(5));
+            Assert.That(choice["prompt_logprobs"]![1]!.AsObject().Count, Is.InRange(3, 4));
+            var top = choice["logprobs"]!["top_logprobs"]!.AsArray();
+            Assert.That(top[1]!.AsObject().Count, Is.InRange(1, 2), "logprobs still decides how many alternatives the echo shows");
+            Assert.That(choice["logprobs"]!["tokens"]!.AsArray(), Has.Count.EqualTo(5 + 2));
+        }
+    }
+
+    [Test]
     public async Task LogprobsHaveTheLegacyShape()
     {
         var (status, body) = await Http.PostAsync(_host.Client, "/v1/completions", """{"prompt":"Once upon a time","max_tokens":3,"temperature":0,"logprobs":2}""");
@@ -125,7 +179,6 @@ public sealed class CompletionsTests
     }
 
     [TestCase("""{"prompt":"Once upon a time","suffix":"The end."}""", "suffix")]
-    [TestCase("""{"prompt":"Once","echo":true,"logprobs":1}""", "echo")]
     [TestCase("""{"prompt":[]}""", "prompt")]
     [TestCase("""{"prompt":[1,2,99999]}""", "prompt[2]")]
     [TestCase("""{"prompt":[[1,2],"text"]}""", "prompt")]
@@ -177,6 +230,15 @@ public sealed class CompletionsTests
 
         Assert.That(status, Is.EqualTo(400));
         Assert.That((string?)body!["error"]!["message"], Does.Contain("IChatClient is not registered. Call AddLlmEngine()"));
+    }
+
+    [Test]
+    public async Task TokenizingMessagesNeedsAChatTemplate()
+    {
+        var (status, body) = await Http.PostAsync(_host.Client, "/tokenize", """{"messages":[{"role":"user","content":"Once upon a time"}]}""");
+
+        Assert.That(status, Is.EqualTo(400), body?.ToJsonString());
+        Assert.That((string?)body!["error"]!["message"], Does.Contain("does not support chat completions"));
     }
 
     [Test]

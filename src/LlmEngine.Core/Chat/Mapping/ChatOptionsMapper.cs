@@ -73,12 +73,26 @@ internal static class ChatOptionsMapper
         {
             parameters = ApplyAdditionalProperties(parameters, options, extras, variables, ref skipSpecialTokens, ref addGenerationPrompt, ref priority);
         }
+        var promptOptions = ChatPromptOptions.Read(options?.AdditionalProperties, templateMessages);
+        if (promptOptions.ContinueFinalMessage)
+        {
+            addGenerationPrompt = false;
+        }
+        if (promptOptions.PromptLogprobs is { } promptLogprobs)
+        {
+            parameters = parameters with { PromptLogprobs = promptLogprobs };
+        }
+        var constraint = CombineConstraints(parameters.Constraint, outputConstraint, toolCallRequired);
+        if (constraint is null && tools is not null && toolFormat != ToolCallFormat.None && settings.ConstrainToolCalls)
+        {
+            constraint = ToolCallConstraints.Create(tools, toolFormat, toolCallRequired, requiredToolName, options?.AllowMultipleToolCalls ?? true);
+        }
         parameters = parameters with
         {
             N = 1,
             OutputKind = RequestOutputKind.Delta,
             SkipSpecialTokens = skipSpecialTokens,
-            Constraint = CombineConstraints(parameters.Constraint, outputConstraint, toolCallRequired),
+            Constraint = constraint,
         };
         try
         {
@@ -105,6 +119,8 @@ internal static class ChatOptionsMapper
             ToolCallRequired = toolCallRequired,
             RequiredToolName = requiredToolName,
             Priority = priority,
+            ChatTemplate = promptOptions.Template,
+            ContinueFinalMessage = promptOptions.ContinueFinalMessage,
         };
     }
 
@@ -273,6 +289,9 @@ internal static class ChatOptionsMapper
                             $"ChatOptions.AdditionalProperties[\"{key}\"] must be a ConstraintSpec (JsonSchemaConstraint, RegexConstraint, ChoiceConstraint, GbnfGrammarConstraint); got {value?.GetType().Name ?? "null"}.",
                             nameof(options)),
                     };
+                    break;
+                case LlmEngineChatOptionKeys.ChatTemplate or LlmEngineChatOptionKeys.ContinueFinalMessage or LlmEngineChatOptionKeys.PromptLogprobs:
+                    // Read by ChatPromptOptions: they shape the prompt, not the sampling.
                     break;
                 default:
                     throw new ArgumentException(

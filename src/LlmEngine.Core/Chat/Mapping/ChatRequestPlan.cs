@@ -50,4 +50,10 @@ internal sealed class ChatRequestPlan
 
     /// <summary>Scheduling priority (lower first).</summary>
     public int Priority { get; init; }
+
+    /// <summary>The template that renders this request instead of the model's (vLLM's per-request <c>chat_template</c>), or null.</summary>
+    public Templates.ChatTemplate? ChatTemplate { get; init; }
+
+    /// <summary>Whether the prompt ends inside the final assistant message, which the model continues.</summary>
+    public bool ContinueFinalMessage { get; init; }
 }

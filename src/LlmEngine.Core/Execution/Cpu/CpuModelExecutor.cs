@@ -61,15 +61,19 @@ public sealed unsafe class CpuModelExecutor : IModelExecutor
         MaxBatchTokens = options.MaxBatchTokens;
         var threads = options.ThreadCount ?? Environment.ProcessorCount;
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1, nameof(options.ThreadCount));
+        if (options.WorkerSpinTime is { } spin)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(spin, TimeSpan.Zero, nameof(options.WorkerSpinTime));
+        }
 
         var maxContext = (int)Math.Min(MaxModelLength, (long)NumBlocks * BlockSize);
         var maxColumns = Math.Max(Math.Max(config.HiddenSize, config.NumHeads * config.HeadDim), config.IntermediateSize);
         var rope = RopeParameters.Create(config, _weights.RopeFrequencyDivisors, MaxModelLength);
 
-        _pool = new CpuWorkerPool(threads);
+        _pool = new CpuWorkerPool(threads, options.PinThreads, options.WorkerSpinTime);
         _cache = new PagedKVCache(config.NumLayers, NumBlocks, BlockSize, kvWidth);
         _buffers = new ForwardBuffers(config, MaxBatchTokens);
-        _matMul = new MatMulJob(_scratch, threads, maxColumns);
+        _matMul = new MatMulJob(_scratch, threads, maxColumns, options.QuantizeActivations ? MaxBatchTokens : 0);
         _ropeTable = new RopeTableJob(rope, _buffers);
         _rotateAndCache = new RotateAndCacheJob(config, rope.Style, _buffers, _cache);
         _attention = new PagedAttentionJob(config, _buffers, _cache, _scratch, threads, maxContext);

@@ -29,4 +29,24 @@ public sealed class CpuModelExecutorOptions
 
     /// <summary>Threads for the forward pass, the calling thread included; null means one per processor.</summary>
     public int? ThreadCount { get; set; }
+
+    /// <summary>
+    /// Whether quantized weights (Q8_0, Q4_0, Q5_0, Q4_K, Q5_K, Q6_K) multiply int8-quantized activations, as llama.cpp
+    /// does (the default, fastest); false multiplies them in float32 against the exact activations, which matches a
+    /// float run over the dequantized weights to float rounding.
+    /// </summary>
+    public bool QuantizeActivations { get; set; } = true;
+
+    /// <summary>
+    /// Whether the worker threads are pinned to CPUs (Linux; elsewhere, or when the OS refuses, they are not). A pinned
+    /// worker keeps its caches between operations; on a machine shared with other busy processes the OS can no longer
+    /// move it to an idle CPU.
+    /// </summary>
+    public bool PinThreads { get; set; } = true;
+
+    /// <summary>
+    /// How long an idle worker spins waiting for the next operation before it parks (null: 200 µs). Spinning makes the
+    /// hundreds of hand-offs of a step cheap; parking gives the CPU back between steps.
+    /// </summary>
+    public TimeSpan? WorkerSpinTime { get; set; }
 }

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using LlmEngine.Execution.Cpu.Kernels;
 using LlmEngine.Models;
 using LlmEngine.Models.Architectures;
 using LlmEngine.Models.Quantization;
@@ -9,6 +12,9 @@ namespace LlmEngine.Execution.Cpu;
 /// gate/up), in one parallel run over their output rows. Each worker takes a tile of rows, converts it to float once
 /// (in place for F32, dequantized into its scratch otherwise) and then streams every token's activation past it, so
 /// each weight row is read once per step whatever the batch size.
+/// When built with a token capacity, weights that have an integer kernel (Q8_0, Q4_0, Q5_0, Q4_K, Q5_K, Q6_K) are
+/// multiplied as llama.cpp does instead: the input rows are quantized to int8 once per run (<see cref="QuantizedActivations"/>),
+/// each tile of rows is unpacked once (<see cref="DecodedWeightTile"/>) and integer dot products run against every token.
 /// </summary>
 internal sealed unsafe class MatMulJob : IParallelWork
 {
@@ -22,6 +28,9 @@ internal sealed unsafe class MatMulJob : IParallelWork
 
     private readonly float*[] _scratch;
     private readonly float*[] _results;
+    private readonly DecodedWeightTile[] _tiles = [];
+    private readonly QuantizedActivations? _activations;
+    private readonly QuantizeWork? _quantize;
     private readonly Target[] _targets = new Target[MaxTargets];
     private int _targetCount;
     private int _totalRows;
@@ -29,17 +38,35 @@ internal sealed unsafe class MatMulJob : IParallelWork
     private int _xStride;
     private int _tokens;
 
-    /// <summary>Creates the job with per-worker scratch for tiles of rows up to <paramref name="maxColumns"/> long.</summary>
-    public MatMulJob(NativeBuffer memory, int workers, int maxColumns)
+    /// <summary>
+    /// Creates the job with per-worker scratch for tiles of rows up to <paramref name="maxColumns"/> long. With
+    /// <paramref name="maxTokens"/> above zero, quantized weights run through the integer kernels for runs of up to that
+    /// many tokens (int8 activations, as llama.cpp); with zero every product is float32.
+    /// </summary>
+    public MatMulJob(NativeBuffer memory, int workers, int maxColumns, int maxTokens = 0)
     {
         _scratch = new float*[workers];
         _results = new float*[workers];
+        var resultTokens = Math.Max(TokenBlock, maxTokens);
         for (var i = 0; i < workers; i++)
         {
             _scratch[i] = memory.Allocate((long)TileRows * maxColumns);
-            _results[i] = memory.Allocate((long)TileRows * TokenBlock);
+            _results[i] = memory.Allocate((long)TileRows * resultTokens);
+        }
+        if (maxTokens > 0)
+        {
+            _activations = new QuantizedActivations(memory, maxTokens, maxColumns);
+            _quantize = new QuantizeWork(_activations);
+            _tiles = new DecodedWeightTile[workers];
+            for (var i = 0; i < workers; i++)
+            {
+                _tiles[i] = new DecodedWeightTile(memory, maxColumns);
+            }
         }
     }
+
+    /// <summary>The instruction set of the integer kernels (the best this CPU has unless a test or benchmark picks another).</summary>
+    public IntegerKernelPath KernelPath { get; set; } = IntegerKernelPaths.Best;
 
     /// <summary>Starts a product over <paramref name="tokens"/> input rows of <paramref name="x"/>, <paramref name="xStride"/> floats apart.</summary>
     public void Begin(float* x, int xStride, int tokens)
@@ -49,6 +76,7 @@ internal sealed unsafe class MatMulJob : IParallelWork
         _tokens = tokens;
         _targetCount = 0;
         _totalRows = 0;
+        _activations?.Reset();
     }
 
     /// <summary>
@@ -57,12 +85,30 @@ internal sealed unsafe class MatMulJob : IParallelWork
     /// </summary>
     public void Add(WeightMatrix weights, float* y, int yStride, float[]? bias = null, bool accumulate = false)
     {
-        _targets[_targetCount++] = new Target(weights, y, yStride, bias, accumulate, _totalRows);
+        var format = ActivationFormat.None;
+        if (_activations is not null && _tokens <= _activations.MaxTokens && weights.Columns <= _activations.MaxColumns)
+        {
+            format = IntegerMatMul.FormatOf(weights.Type, weights.Columns);
+        }
+        _targets[_targetCount++] = new Target(weights, y, yStride, bias, accumulate, _totalRows, format);
         _totalRows += weights.Rows;
     }
 
-    /// <summary>Runs the product on <paramref name="pool"/>.</summary>
-    public void Run(CpuWorkerPool pool) => pool.Run(this, _totalRows, TileRows);
+    /// <summary>Runs the product on <paramref name="pool"/>: quantizes the input for the integer kernels if any target needs it, then the rows.</summary>
+    public void Run(CpuWorkerPool pool)
+    {
+        for (var i = 0; i < _targetCount; i++)
+        {
+            var format = _targets[i].Format;
+            if (format != ActivationFormat.None && !_activations!.Has(format))
+            {
+                _quantize!.Set(format, _x, _xStride, _targets[i].Weights.Columns);
+                pool.Run(_quantize, _tokens, QuantizeWork.MinTokens);
+                _activations.MarkQuantized(format);
+            }
+        }
+        pool.Run(this, _totalRows, TileRows);
+    }
 
     /// <inheritdoc />
     public void Execute(int start, int end, int worker)
@@ -84,6 +130,11 @@ internal sealed unsafe class MatMulJob : IParallelWork
         var w = target.Weights;
         var columns = w.Columns;
         var results = _results[worker];
+        if (target.Format != ActivationFormat.None)
+        {
+            IntegerTile(target, firstRow, rows, worker);
+            return;
+        }
         float* weights;
         if (w.Type == GgmlType.F32)
         {
@@ -116,6 +167,21 @@ internal sealed unsafe class MatMulJob : IParallelWork
         }
     }
 
+    private void IntegerTile(in Target target, int firstRow, int rows, int worker)
+    {
+        var w = target.Weights;
+        var tile = _tiles[worker];
+        var results = _results[worker];
+        for (var r = 0; r < rows; r += DecodedWeightTile.MaxRows)
+        {
+            var count = Math.Min(DecodedWeightTile.MaxRows, rows - r);
+            var row = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(w.RowData(firstRow + r)));
+            tile.Decode(w.Type, row, w.RowBytes, count, w.Columns);
+            IntegerMatMul.Multiply(KernelPath, tile, _activations!, 0, _tokens, results + r, TileRows);
+        }
+        Store(target, firstRow, rows, 0, _tokens, results);
+    }
+
     private static void Store(in Target target, int firstRow, int rows, int firstToken, int tokens, float* results)
     {
         var bias = target.Bias;
@@ -131,8 +197,10 @@ internal sealed unsafe class MatMulJob : IParallelWork
         }
     }
 
-    private readonly struct Target(WeightMatrix weights, float* y, int yStride, float[]? bias, bool accumulate, int firstRow)
+    private readonly struct Target(WeightMatrix weights, float* y, int yStride, float[]? bias, bool accumulate, int firstRow, ActivationFormat format)
     {
+        public ActivationFormat Format { get; } = format;
+
         public WeightMatrix Weights { get; } = weights;
 
         public float* Y { get; } = y;
