@@ -138,7 +138,7 @@ public sealed class ToolCallConstraintPropertyTests
     private static void Validate(ToolCallSchema tool, FunctionCallContent call, string text)
     {
         var arguments = JsonSerializer.SerializeToElement(call.Arguments);
-        var result = JsonSchema.FromText(tool.ParametersSchema!).Evaluate(arguments, s_validation);
+        var result = ReferenceValidator.Evaluate(tool.ParametersSchema!, arguments, s_validation);
         if (!result.IsValid)
         {
             var errors = string.Join("; ", (result.Details ?? []).Where(d => d.Errors is not null)
