@@ -2,6 +2,7 @@ using System.CommandLine;
 using LlmEngine.Cli.Commands;
 using LlmEngine.Cli.DemoModel;
 using LlmEngine.Models;
+using LlmEngine.Models.Hub;
 
 var root = new RootCommand("llmengine: run, inspect and serve LLMs from .NET (GGUF and Hugging Face models).")
 {
@@ -23,6 +24,11 @@ try
     return await root.Parse(args).InvokeAsync(invocation);
 }
 catch (ModelLoadException e)
+{
+    Console.Error.WriteLine("error: " + e.Message);
+    return 2;
+}
+catch (HubException e)
 {
     Console.Error.WriteLine("error: " + e.Message);
     return 2;

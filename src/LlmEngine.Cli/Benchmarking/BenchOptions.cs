@@ -5,7 +5,7 @@ namespace LlmEngine.Cli.Benchmarking;
 /// <summary>The options every <c>llmengine bench</c> mode shares, created once per mode and read back from its parse result.</summary>
 internal sealed class BenchOptions
 {
-    public Option<string> Model { get; } = new("--model", "-m") { Description = "GGUF file or Hugging Face folder (serve: used for its vocabulary)", Required = true };
+    public Option<string> Model { get; } = new("--model", "-m") { Description = "GGUF file, Hugging Face folder or repo id (org/name[:QUANT]) (serve: used for its vocabulary)", Required = true };
 
     public Option<int?> Threads { get; } = new("--threads", "-t") { Description = "Worker threads (default: one per core)" };
 

@@ -37,7 +37,8 @@ internal static class BenchCommand
             var p = parse.GetValue(common.PromptTokens);
             var g = parse.GetValue(common.GenTokens);
             var limits = Probe(parse, common);
-            await using var local = LocalModel.Load(BenchModel.Options(parse.GetValue(common.Model)!, parse.GetValue(common.Threads), p + g, 1));
+            var model = await ModelArgument.ResolvePathAsync(parse.GetValue(common.Model), Console.Error, cancellationToken).ConfigureAwait(false);
+            await using var local = LocalModel.Load(BenchModel.Options(model!, parse.GetValue(common.Threads), p + g, 1));
             var cost = ModelCost.Of(local.Model.Tensors, local.Config);
             var prompt = BenchModel.Prompts(local, 1, p, parse.GetValue(common.Seed))[0];
             var result = await LatencyBenchmark.RunAsync(local.Engine, prompt, g, Math.Max(1, parse.GetValue(runs)), Math.Max(0, parse.GetValue(warmup)),
@@ -84,7 +85,8 @@ internal static class BenchCommand
             var p = parse.GetValue(common.PromptTokens);
             var g = parse.GetValue(common.GenTokens);
             var limits = Probe(parse, common);
-            await using var local = LocalModel.Load(BenchModel.Options(parse.GetValue(common.Model)!, parse.GetValue(common.Threads), p + g, n));
+            var model = await ModelArgument.ResolvePathAsync(parse.GetValue(common.Model), Console.Error, cancellationToken).ConfigureAwait(false);
+            await using var local = LocalModel.Load(BenchModel.Options(model!, parse.GetValue(common.Threads), p + g, n));
             var cost = ModelCost.Of(local.Model.Tensors, local.Config);
             var seed = parse.GetValue(common.Seed);
             await LatencyBenchmark.RunOnceAsync(local.Engine, BenchModel.Prompts(local, 1, Math.Min(p, 16), seed - 1)[0], 2, cancellationToken).ConfigureAwait(false);
@@ -150,7 +152,7 @@ internal static class BenchCommand
             {
                 return Invalid("--rate must be positive; --requests, --prompt-tokens and --gen-tokens at least 1") ?? 2;
             }
-            var tokenizer = LoadTokenizer(parse.GetValue(model)!);
+            var tokenizer = LoadTokenizer((await ModelArgument.ResolvePathAsync(parse.GetValue(model), Console.Error, cancellationToken).ConfigureAwait(false))!);
             var prompts = new int[parse.GetValue(requests)][];
             for (var i = 0; i < prompts.Length; i++)
             {

@@ -13,7 +13,7 @@ internal static class GenerateCommand
 
     public static Command Create()
     {
-        var model = new Argument<string?>("model") { Description = "GGUF file or Hugging Face folder (default: the built-in demo model)", Arity = ArgumentArity.ZeroOrOne };
+        var model = new Argument<string?>("model") { Description = "GGUF file, Hugging Face folder, or Hugging Face repo id (org/name[:QUANT]) (default: the built-in demo model)", Arity = ArgumentArity.ZeroOrOne };
         var prompt = new Option<string>("--prompt", "-p") { Description = "The prompt text", DefaultValueFactory = _ => DefaultPrompt };
         var maxTokens = new Option<int>("--max-tokens", "-n") { Description = "Tokens to generate at most", DefaultValueFactory = _ => 128 };
         var temperature = new Option<float>("--temperature", "--temp") { Description = "Sampling temperature; 0 is greedy", DefaultValueFactory = _ => 0.8f };
@@ -39,7 +39,7 @@ internal static class GenerateCommand
             };
             var options = new LocalModelOptions
             {
-                Model = parse.GetValue(model) ?? BuiltInModel.GetPath(),
+                Model = await ModelArgument.ResolvePathAsync(parse.GetValue(model), Console.Error, cancellationToken).ConfigureAwait(false) ?? BuiltInModel.GetPath(),
                 Engine = new LlmEngineOptions { NumThreads = parse.GetValue(threads) },
             };
             return await RunAsync(options, parse.GetValue(prompt)!, parameters, Console.Out, Console.Error, cancellationToken).ConfigureAwait(false);

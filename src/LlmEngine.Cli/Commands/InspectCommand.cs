@@ -12,11 +12,11 @@ internal static class InspectCommand
 {
     public static Command Create()
     {
-        var model = new Argument<string?>("model") { Description = "GGUF file or Hugging Face folder (default: the built-in demo model)", Arity = ArgumentArity.ZeroOrOne };
+        var model = new Argument<string?>("model") { Description = "GGUF file, Hugging Face folder, or Hugging Face repo id (org/name[:QUANT]) (default: the built-in demo model)", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("inspect", "Describe a model: architecture, parameters, context length, tensor types, tokenizer, chat template.") { model };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
-            var path = parse.GetValue(model) ?? BuiltInModel.GetPath();
+            var path = await ModelArgument.ResolvePathAsync(parse.GetValue(model), Console.Error, cancellationToken).ConfigureAwait(false) ?? BuiltInModel.GetPath();
             return Run(path, Console.Out);
         });
         return command;

@@ -5,6 +5,7 @@ using LlmEngine.Cli.DemoModel;
 using LlmEngine.Composition;
 using LlmEngine.Hosting;
 using LlmEngine.Models;
+using LlmEngine.Models.Hub;
 using LlmEngine.Templates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -76,11 +77,21 @@ internal static class ServeCommand
         {
             return refused;
         }
-        var demo = settings.Model is null;
+        (string Path, string? Name)? model;
+        try
+        {
+            model = await ModelArgument.ResolveAsync(settings.Model, log, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HubException error)
+        {
+            log.WriteLine("error: " + error.Message);
+            return 2;
+        }
+        var demo = model is null;
         var modelOptions = new LocalModelOptions
         {
-            Model = settings.Model ?? BuiltInModel.GetPath(),
-            ServedModelName = settings.ServedModelNames.Count > 0 ? settings.ServedModelNames[0] : demo ? BuiltInModel.Name : null,
+            Model = model?.Path ?? BuiltInModel.GetPath(),
+            ServedModelName = settings.ServedModelNames.Count > 0 ? settings.ServedModelNames[0] : demo ? BuiltInModel.Name : model?.Name,
             ChatTemplate = settings.ChatTemplate ?? (demo ? DemoChatTemplate : null),
             KVCacheMemoryBytes = settings.KVCacheMemoryBytes,
             Engine = new LlmEngineOptions

@@ -9,7 +9,7 @@ namespace LlmEngine.Cli.Commands;
 /// </summary>
 internal sealed class ServeOptions
 {
-    public Argument<string?> Model { get; } = new("model") { Description = "GGUF file or Hugging Face folder (default: the built-in demo model, stories260K)", Arity = ArgumentArity.ZeroOrOne };
+    public Argument<string?> Model { get; } = new("model") { Description = "GGUF file, Hugging Face folder, or Hugging Face repo id (org/name, org/name:Q4_K_M; downloaded into the Hugging Face cache) (default: the built-in demo model, stories260K)", Arity = ArgumentArity.ZeroOrOne };
     public Option<string?> ModelOption { get; } = new("--model") { Description = "[model] The model, as the positional argument (vLLM's older api_server habit)" };
 
     public Option<string> Host { get; } = new("--host") { Description = "[server] Address to listen on", DefaultValueFactory = _ => "0.0.0.0" };

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using LlmEngine.Chat.Mapping;
 using LlmEngine.Chat.ToolCalls;
 using LlmEngine.Composition;
+using LlmEngine.Sampling.Constraints;
 using LlmEngine.Templates;
 using LlmEngine.Tokenization;
 using Microsoft.Extensions.AI;
@@ -151,13 +152,20 @@ public sealed class LlmEngineChatClient : IChatClient
                 $"The conversation renders to {promptTokenIds.Length} tokens; the maximum model length is {_engine.MaxModelLength}, so a prompt may have at most {_engine.MaxModelLength - 1}.",
                 promptTokenIds.Length, _engine.MaxModelLength, nameof(messages));
         }
+        var opensReasoning = ReasoningSplitter.PromptOpensReasoning(prompt);
         var parser = new ChatOutputParser(
-            plan.ParseReasoning ? new ReasoningSplitter(ReasoningSplitter.PromptOpensReasoning(prompt)) : null,
+            plan.ParseReasoning ? new ReasoningSplitter(opensReasoning) : null,
             ToolCallParsers.Create(plan.ToolCallFormat, plan.ToolNames),
             plan.EmitReasoning,
             plan.AllowMultipleToolCalls);
+        var parameters = plan.Parameters;
+        if (parameters.Constraint is ToolCallConstraint toolCalls && plan.ParseReasoning && opensReasoning)
+        {
+            // The output starts inside the reasoning the prompt opened: calls may only come after it closes.
+            parameters = parameters with { Constraint = toolCalls with { OpensReasoning = true } };
+        }
         var requestId = "chatcmpl-" + Guid.NewGuid().ToString("N");
-        return Stream(requestId, promptTokenIds, plan, parser, DateTimeOffset.UtcNow, cancellationToken);
+        return Stream(requestId, promptTokenIds, parameters, plan.Priority, parser, DateTimeOffset.UtcNow, cancellationToken);
     }
 
     /// <summary>
@@ -210,11 +218,11 @@ public sealed class LlmEngineChatClient : IChatClient
         return plan.ContinueFinalMessage ? FinalMessageContinuation.Cut(prompt, plan.Messages[^1]!["content"]!.GetValue<string>()) : prompt;
     }
 
-    private async IAsyncEnumerable<ChatResponseUpdate> Stream(string requestId, int[] promptTokenIds, ChatRequestPlan plan, ChatOutputParser parser,
+    private async IAsyncEnumerable<ChatResponseUpdate> Stream(string requestId, int[] promptTokenIds, SamplingParameters parameters, int priority, ChatOutputParser parser,
         DateTimeOffset createdAt, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var reader = _engine.AddRequest(requestId, promptTokenIds, plan.Parameters, plan.Priority);
+        var reader = _engine.AddRequest(requestId, promptTokenIds, parameters, priority);
         var finished = false;
         try
         {

@@ -12,6 +12,15 @@ public sealed class LlmEngineChatClientOptions
     /// <summary>How tool calls are parsed; <see cref="ToolCallFormat.Auto"/> (the default) picks the format from the chat template.</summary>
     public ToolCallFormat ToolCallFormat { get; set; } = ToolCallFormat.Auto;
 
+    /// <summary>
+    /// Whether tool calls are generated under a <see cref="Sampling.Constraints.ToolCallConstraint"/> (default true):
+    /// with <see cref="Microsoft.Extensions.AI.ChatToolMode.RequireAny"/> or a named function the output is always
+    /// calls in the template's syntax with arguments valid against the tool's schema; with
+    /// <see cref="Microsoft.Extensions.AI.ChatToolMode.Auto"/> the model may answer in text, and once it writes the call
+    /// marker the rest is calls. False leaves tool calls to the model (they are still parsed).
+    /// </summary>
+    public bool ConstrainToolCalls { get; set; } = true;
+
     /// <summary>Whether a leading <c>&lt;think&gt;...&lt;/think&gt;</c> block is returned as <see cref="Microsoft.Extensions.AI.TextReasoningContent"/>. Default true.</summary>
     public bool ParseReasoning { get; set; } = true;
 

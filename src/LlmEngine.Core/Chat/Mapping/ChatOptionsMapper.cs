@@ -82,12 +82,17 @@ internal static class ChatOptionsMapper
         {
             parameters = parameters with { PromptLogprobs = promptLogprobs };
         }
+        var constraint = CombineConstraints(parameters.Constraint, outputConstraint, toolCallRequired);
+        if (constraint is null && tools is not null && toolFormat != ToolCallFormat.None && settings.ConstrainToolCalls)
+        {
+            constraint = ToolCallConstraints.Create(tools, toolFormat, toolCallRequired, requiredToolName, options?.AllowMultipleToolCalls ?? true);
+        }
         parameters = parameters with
         {
             N = 1,
             OutputKind = RequestOutputKind.Delta,
             SkipSpecialTokens = skipSpecialTokens,
-            Constraint = CombineConstraints(parameters.Constraint, outputConstraint, toolCallRequired),
+            Constraint = constraint,
         };
         try
         {

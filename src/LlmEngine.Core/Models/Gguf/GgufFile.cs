@@ -60,7 +60,7 @@ public sealed unsafe class GgufFile : ITensorSource
         FileInfo info;
         try
         {
-            info = new FileInfo(fullPath);
+            info = ModelFileInfo.Of(fullPath);
             if (!info.Exists)
             {
                 throw new ModelLoadException(fullPath, "file not found");

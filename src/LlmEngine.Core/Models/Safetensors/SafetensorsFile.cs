@@ -54,7 +54,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
         long length;
         try
         {
-            var info = new FileInfo(fullPath);
+            var info = ModelFileInfo.Of(fullPath);
             if (!info.Exists)
             {
                 throw new ModelLoadException(fullPath, "file not found");

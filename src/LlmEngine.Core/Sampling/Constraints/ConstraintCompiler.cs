@@ -4,6 +4,7 @@ using LlmEngine.Sampling.Constraints.Gbnf;
 using LlmEngine.Sampling.Constraints.Grammars;
 using LlmEngine.Sampling.Constraints.Json;
 using LlmEngine.Sampling.Constraints.Patterns;
+using LlmEngine.Sampling.Constraints.Tools;
 
 namespace LlmEngine.Sampling.Constraints;
 
@@ -81,6 +82,8 @@ public sealed class ConstraintCompiler
                 return BuildChoice(choice.Choices);
             case GbnfGrammarConstraint gbnf:
                 return GbnfParser.Parse(gbnf.Grammar);
+            case ToolCallConstraint toolCalls:
+                return ToolCallGrammar.Build(toolCalls);
             default:
                 throw new ConstraintException($"Unknown constraint type {spec.GetType().Name}.");
         }

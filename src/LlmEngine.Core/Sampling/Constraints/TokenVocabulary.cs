@@ -7,13 +7,19 @@ namespace LlmEngine.Sampling.Constraints;
 /// <summary>
 /// A tokenizer's vocabulary prepared for constrained decoding: every token's bytes (from
 /// <see cref="ITokenizer.GetTokenBytes"/>, byte-fallback tokens included) and a byte trie of the tokens a grammar
-/// may allow, stored in preorder so a mask walk is a linear scan that skips whole pruned subtrees. Special tokens
-/// are never in the trie: only the end-of-generation ids are ever allowed, and only where the grammar may end.
-/// Built once per tokenizer (<see cref="For"/>), immutable, safe to share between threads.
+/// may allow, stored in preorder so a mask walk is a linear scan that skips whole pruned subtrees. The
+/// end-of-generation ids are allowed only where the grammar may end. Other special tokens are seen by grammars as
+/// the byte <c>0xFF</c> followed by their text: no UTF-8 text contains that byte, so a special token is allowed only
+/// where a grammar asks for it by name (a tool-call marker such as Mistral's <c>[TOOL_CALLS]</c>), never as a
+/// spelling of plain text. Ordinary tokens holding a <c>0xFF</c> byte are left out for the same reason: they can
+/// never be part of UTF-8 text. Built once per tokenizer (<see cref="For"/>), immutable, safe to share between threads.
 /// </summary>
 public sealed class TokenVocabulary
 {
     private static readonly ConditionalWeakTable<ITokenizer, TokenVocabulary> s_cache = [];
+
+    /// <summary>The byte that starts a special token's bytes as grammars see them.</summary>
+    internal const byte SpecialTokenPrefix = 0xFF;
 
     private readonly byte[] _bytes;
     private readonly int[] _offsets;
@@ -41,9 +47,22 @@ public sealed class TokenVocabulary
         for (var id = 0; id < Size; id++)
         {
             _offsets[id] = buffer.Count;
-            if (!_isEnd[id] && !tokenizer.IsSpecialToken(id))
+            if (_isEnd[id])
             {
-                buffer.AddRange(tokenizer.GetTokenBytes(id));
+                continue;
+            }
+            var bytes = tokenizer.GetTokenBytes(id);
+            if (tokenizer.IsSpecialToken(id))
+            {
+                if (!bytes.IsEmpty)
+                {
+                    buffer.Add(SpecialTokenPrefix);
+                    buffer.AddRange(bytes);
+                }
+            }
+            else if (!bytes.Contains(SpecialTokenPrefix))
+            {
+                buffer.AddRange(bytes);
             }
         }
         _offsets[Size] = buffer.Count;
@@ -78,7 +97,10 @@ public sealed class TokenVocabulary
 
     internal VocabularyTrie Trie { get; }
 
-    /// <summary>The bytes a grammar sees for <paramref name="id"/>; empty for special and end tokens.</summary>
+    /// <summary>
+    /// The bytes a grammar sees for <paramref name="id"/>: <c>0xFF</c> and the text for a special token, empty for end
+    /// tokens and for ordinary tokens that can never be part of UTF-8 text.
+    /// </summary>
     internal ReadOnlySpan<byte> GetBytes(int id) => _bytes.AsSpan(_offsets[id], _offsets[id + 1] - _offsets[id]);
 
     internal bool IsEndToken(int id) => _isEnd[id];

@@ -25,6 +25,18 @@ internal abstract record GrammarExpr
 
     public static GrammarExpr Lit(string text) => new LiteralExpr(Encoding.UTF8.GetBytes(text));
 
+    /// <summary>
+    /// The special token whose text is <paramref name="text"/>, as <see cref="TokenVocabulary"/> shows special tokens
+    /// to grammars (a <c>0xFF</c> byte, then the text); matches nothing when the vocabulary has no such special token.
+    /// </summary>
+    public static GrammarExpr SpecialToken(string text) => new LiteralExpr([TokenVocabulary.SpecialTokenPrefix, .. Encoding.UTF8.GetBytes(text)]);
+
+    /// <summary>
+    /// A marker such as <c>&lt;tool_call&gt;</c> or <c>[TOOL_CALLS]</c>: its text, whether the vocabulary holds it as a
+    /// special token or as ordinary tokens.
+    /// </summary>
+    public static GrammarExpr Marker(string text) => new AltExpr([Lit(text), SpecialToken(text)]);
+
     public static GrammarExpr Chars(CodePointSet set) => new CharsExpr(set);
 
     public static GrammarExpr Chars(string chars) => new CharsExpr(CodePointSet.Of(chars));

@@ -32,7 +32,8 @@ internal sealed partial class JsonSchemaCompiler
     private static readonly string[] s_stringKeywords = ["minLength", "maxLength", "pattern", "format"];
     private static readonly string[] s_numberKeywords = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"];
 
-    private readonly GrammarBuilder _builder = new();
+    private readonly GrammarBuilder _builder;
+    private readonly string _rulePrefix;
     private readonly ConstraintOptions _options;
     private readonly JsonElement _root;
     private readonly Dictionary<string, string> _refRules = new(StringComparer.Ordinal);
@@ -40,8 +41,10 @@ internal sealed partial class JsonSchemaCompiler
     private readonly GrammarExpr _comma;
     private readonly GrammarExpr _colon;
 
-    private JsonSchemaCompiler(JsonElement root, ConstraintOptions options)
+    private JsonSchemaCompiler(JsonElement root, ConstraintOptions options, GrammarBuilder builder, string rulePrefix)
     {
+        _builder = builder;
+        _rulePrefix = rulePrefix;
         _root = root;
         _options = options;
         _ws = JsonText.Whitespace(options);
@@ -52,6 +55,18 @@ internal sealed partial class JsonSchemaCompiler
 
     /// <exception cref="ConstraintException">Invalid JSON, an invalid or unsupported schema, or an unsatisfiable one.</exception>
     public static Grammar Compile(string schemaText, ConstraintOptions options)
+    {
+        var builder = new GrammarBuilder();
+        builder.Define("root", CompileInto(builder, schemaText, options, ""));
+        return builder.Build("root");
+    }
+
+    /// <summary>
+    /// Defines the rules of <paramref name="schemaText"/> in <paramref name="builder"/> (their names start with
+    /// <paramref name="rulePrefix"/>, so several schemas share one grammar) and returns the expression of its values.
+    /// </summary>
+    /// <exception cref="ConstraintException">Invalid JSON, an invalid or unsupported schema.</exception>
+    public static GrammarExpr CompileInto(GrammarBuilder builder, string schemaText, ConstraintOptions options, string rulePrefix)
     {
         if (string.IsNullOrWhiteSpace(schemaText))
         {
@@ -67,9 +82,7 @@ internal sealed partial class JsonSchemaCompiler
         {
             throw new ConstraintException($"The JSON schema is not valid JSON: {e.Message}", e);
         }
-        var compiler = new JsonSchemaCompiler(root, options);
-        compiler._builder.Define("root", compiler.Schema(root, "#"));
-        return compiler._builder.Build("root");
+        return new JsonSchemaCompiler(root, options, builder, rulePrefix).Schema(root, "#");
     }
 
     /// <summary>Any JSON object (<c>json_object</c>).</summary>
@@ -315,7 +328,7 @@ internal sealed partial class JsonSchemaCompiler
         {
             throw new ConstraintException($"Only local '$ref's (starting with '#') are supported; '{reference}' at '{path}' is not.");
         }
-        name = "ref:" + reference;
+        name = _rulePrefix + "ref:" + reference;
         _refRules[reference] = name;
         _builder.Define(name, Schema(ResolvePointer(reference, path), reference));
         return name;
@@ -384,6 +397,7 @@ internal sealed partial class JsonSchemaCompiler
 
     private string UniqueRuleName(string name)
     {
+        name = _rulePrefix + name;
         if (!_builder.IsDefined(name))
         {
             return name;
