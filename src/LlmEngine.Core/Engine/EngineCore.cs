@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using LlmEngine.Execution;
 using LlmEngine.KVCache;
 using LlmEngine.Sampling;
@@ -29,6 +30,7 @@ internal sealed class EngineCore
     private readonly int _vocabularySize;
     private float[] _logits;
     private float[] _isolationLogits = [];
+    private long _stepComputedAt;
 
     public EngineCore(IModelExecutor executor, ITokenizer tokenizer, SchedulerConfig config, int numBlocks, bool enablePrefixCaching, ILogger? logger = null)
     {
@@ -111,6 +113,7 @@ internal sealed class EngineCore
             return false;
         }
         NumSteps++;
+        MarkScheduled(output);
         var numRows = _batchBuilder.Fill(output, _batch);
         EnsureLogitsCapacity(ref _logits, numRows);
         try
@@ -122,6 +125,7 @@ internal sealed class EngineCore
             ExecuteIsolated(output, error);
         }
         _scheduler.OnStepComputed(output);
+        _stepComputedAt = Stopwatch.GetTimestamp();
 
         for (var i = 0; i < output.NumScheduledRequests; i++)
         {
@@ -175,6 +179,7 @@ internal sealed class EngineCore
         var token = _sampler.Sample(request, logits, _logprobs);
         request.AppendOutputToken(token);
         NumGenerationTokens++;
+        state.MarkToken(_stepComputedAt);
         if (completion.Logprobs is not null)
         {
             completion.Logprobs.Add(ToPositionLogprobs(_logprobs));
@@ -212,6 +217,25 @@ internal sealed class EngineCore
         {
             state.PendingOutput = true;
             _toReport.Add(state);
+        }
+    }
+
+    /// <summary>Stamps the requests this step schedules for the first time (their queue time ends here).</summary>
+    private void MarkScheduled(SchedulerOutput output)
+    {
+        long now = 0;
+        for (var i = 0; i < output.NumScheduledRequests; i++)
+        {
+            var state = ((CompletionState)output.GetScheduledRequest(i).Owner!).Parent;
+            if (state.FirstScheduledTimestamp != 0)
+            {
+                continue;
+            }
+            if (now == 0)
+            {
+                now = Stopwatch.GetTimestamp();
+            }
+            state.FirstScheduledTimestamp = now;
         }
     }
 
