@@ -105,6 +105,21 @@ internal sealed class EngineCore
     /// <summary>Runs one engine step; returns false when nothing was scheduled.</summary>
     public bool Step()
     {
+        if (!ExecuteStep())
+        {
+            return false;
+        }
+        ProcessOutputs();
+        return true;
+    }
+
+    /// <summary>
+    /// The engine-side part of a step (vLLM's <c>EngineCore.step</c>): schedule, run the executor, sample, detokenize,
+    /// check stops, and queue the requests that have something to report. Allocates nothing in steady decode.
+    /// Returns false when nothing was scheduled.
+    /// </summary>
+    public bool ExecuteStep()
+    {
         var output = _scheduler.Schedule();
         if (output.NumScheduledRequests == 0)
         {
@@ -141,7 +156,15 @@ internal sealed class EngineCore
                 Fail(completion.Parent, error);
             }
         }
+        return true;
+    }
 
+    /// <summary>
+    /// Writes the outputs queued by <see cref="ExecuteStep"/> to the requests' streams (vLLM's output processor): each
+    /// is a new <see cref="RequestOutput"/> the consumer keeps, so this part allocates per reported request.
+    /// </summary>
+    public void ProcessOutputs()
+    {
         foreach (var state in _toReport)
         {
             state.PendingOutput = false;
@@ -151,7 +174,6 @@ internal sealed class EngineCore
             }
         }
         _toReport.Clear();
-        return true;
     }
 
     private void ProcessRequest(Request request, CompletionState completion)
