@@ -7,6 +7,12 @@ namespace LlmEngine.Hosting;
 /// </summary>
 public sealed class OpenAiServerOptions
 {
+    /// <summary>
+    /// The <see cref="System.Diagnostics.Metrics.Meter"/> the server's metrics are published on (the same series as
+    /// <c>/metrics</c>): collect them with <c>AddMeter(OpenAiServerOptions.MeterName)</c> in OpenTelemetry.
+    /// </summary>
+    public const string MeterName = "LlmEngine.Hosting";
+
     /// <summary>A path prefix for every endpoint, such as <c>/llm</c> (giving <c>/llm/v1/chat/completions</c>). Default: none.</summary>
     public string RoutePrefix { get; set; } = "";
 

@@ -65,7 +65,6 @@ public class SamplerBenchmark
             {
                 var token = random.Next(VocabularySize);
                 request.AppendOutputToken(token);
-                request.SamplingState.RecordOutputToken(token);
             }
             _requests[b] = request;
         }

@@ -20,4 +20,7 @@ public sealed record RequestOutput
 
     /// <summary>Log-probabilities of the prompt tokens (the first position has none, so it is <see langword="null"/>), when requested; sent once.</summary>
     public IReadOnlyList<PositionLogprobs?>? PromptLogprobs { get; init; }
+
+    /// <summary>The request's timings in the engine (queue, prefill, decode), on the last output (<see cref="Finished"/>) only.</summary>
+    public RequestMetrics? Metrics { get; init; }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using LlmEngine.Execution;
 using LlmEngine.KVCache;
 using LlmEngine.Sampling;
@@ -29,6 +30,7 @@ internal sealed class EngineCore
     private readonly int _vocabularySize;
     private float[] _logits;
     private float[] _isolationLogits = [];
+    private long _stepComputedAt;
 
     public EngineCore(IModelExecutor executor, ITokenizer tokenizer, SchedulerConfig config, int numBlocks, bool enablePrefixCaching, ILogger? logger = null)
     {
@@ -105,12 +107,28 @@ internal sealed class EngineCore
     /// <summary>Runs one engine step; returns false when nothing was scheduled.</summary>
     public bool Step()
     {
+        if (!ExecuteStep())
+        {
+            return false;
+        }
+        ProcessOutputs();
+        return true;
+    }
+
+    /// <summary>
+    /// The engine-side part of a step (vLLM's <c>EngineCore.step</c>): schedule, run the executor, sample, detokenize,
+    /// check stops, and queue the requests that have something to report. Allocates nothing in steady decode.
+    /// Returns false when nothing was scheduled.
+    /// </summary>
+    public bool ExecuteStep()
+    {
         var output = _scheduler.Schedule();
         if (output.NumScheduledRequests == 0)
         {
             return false;
         }
         NumSteps++;
+        MarkScheduled(output);
         var numRows = _batchBuilder.Fill(output, _batch);
         EnsureLogitsCapacity(ref _logits, numRows);
         try
@@ -122,6 +140,7 @@ internal sealed class EngineCore
             ExecuteIsolated(output, error);
         }
         _scheduler.OnStepComputed(output);
+        _stepComputedAt = Stopwatch.GetTimestamp();
 
         for (var i = 0; i < output.NumScheduledRequests; i++)
         {
@@ -141,7 +160,15 @@ internal sealed class EngineCore
                 Fail(completion.Parent, error);
             }
         }
+        return true;
+    }
 
+    /// <summary>
+    /// Writes the outputs queued by <see cref="ExecuteStep"/> to the requests' streams (vLLM's output processor): each
+    /// is a new <see cref="RequestOutput"/> the consumer keeps, so this part allocates per reported request.
+    /// </summary>
+    public void ProcessOutputs()
+    {
         foreach (var state in _toReport)
         {
             state.PendingOutput = false;
@@ -151,7 +178,6 @@ internal sealed class EngineCore
             }
         }
         _toReport.Clear();
-        return true;
     }
 
     private void ProcessRequest(Request request, CompletionState completion)
@@ -175,6 +201,7 @@ internal sealed class EngineCore
         var token = _sampler.Sample(request, logits, _logprobs);
         request.AppendOutputToken(token);
         NumGenerationTokens++;
+        state.MarkToken(_stepComputedAt);
         if (completion.Logprobs is not null)
         {
             completion.Logprobs.Add(ToPositionLogprobs(_logprobs));
@@ -212,6 +239,25 @@ internal sealed class EngineCore
         {
             state.PendingOutput = true;
             _toReport.Add(state);
+        }
+    }
+
+    /// <summary>Stamps the requests this step schedules for the first time (their queue time ends here).</summary>
+    private void MarkScheduled(SchedulerOutput output)
+    {
+        long now = 0;
+        for (var i = 0; i < output.NumScheduledRequests; i++)
+        {
+            var state = ((CompletionState)output.GetScheduledRequest(i).Owner!).Parent;
+            if (state.FirstScheduledTimestamp != 0)
+            {
+                continue;
+            }
+            if (now == 0)
+            {
+                now = Stopwatch.GetTimestamp();
+            }
+            state.FirstScheduledTimestamp = now;
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using LlmEngine.Scheduling;
 
@@ -22,6 +23,7 @@ internal sealed class RequestState
         {
             PromptLogprobs = new PositionLogprobs?[promptTokenIds.Length];
         }
+        ArrivalTimestamp = Stopwatch.GetTimestamp();
     }
 
     public string RequestId { get; }
@@ -45,6 +47,28 @@ internal sealed class RequestState
     public bool PendingOutput { get; set; }
 
     public bool IsFinished { get; private set; }
+
+    /// <summary>When the request was added (<see cref="Stopwatch"/> ticks).</summary>
+    public long ArrivalTimestamp { get; }
+
+    /// <summary>When a step first scheduled any of its completions; 0 until then.</summary>
+    public long FirstScheduledTimestamp { get; set; }
+
+    /// <summary>When its first token was sampled; 0 until then.</summary>
+    public long FirstTokenTimestamp { get; private set; }
+
+    /// <summary>When its latest token was sampled; 0 until the first.</summary>
+    public long LastTokenTimestamp { get; private set; }
+
+    /// <summary>Records a sampled token's time (once per step, not per token).</summary>
+    public void MarkToken(long timestamp)
+    {
+        if (FirstTokenTimestamp == 0)
+        {
+            FirstTokenTimestamp = timestamp;
+        }
+        LastTokenTimestamp = timestamp;
+    }
 
     public bool AllCompletionsFinished
     {
@@ -92,12 +116,25 @@ internal sealed class RequestState
             Finished = finished,
             NumCachedTokens = Math.Max(0, Completions[0].Request.NumCachedTokens),
             PromptLogprobs = promptLogprobs,
+            Metrics = finished ? Metrics() : null,
         });
         if (finished)
         {
             IsFinished = true;
             _channel.Writer.TryComplete();
         }
+    }
+
+    private RequestMetrics Metrics()
+    {
+        var scheduled = FirstScheduledTimestamp;
+        var tokens = FirstTokenTimestamp != 0;
+        return new RequestMetrics
+        {
+            QueueTime = scheduled == 0 ? null : Stopwatch.GetElapsedTime(ArrivalTimestamp, scheduled),
+            PrefillTime = tokens && scheduled != 0 ? Stopwatch.GetElapsedTime(scheduled, FirstTokenTimestamp) : null,
+            DecodeTime = tokens ? Stopwatch.GetElapsedTime(FirstTokenTimestamp, LastTokenTimestamp) : null,
+        };
     }
 
     /// <summary>Ends the stream with an error.</summary>

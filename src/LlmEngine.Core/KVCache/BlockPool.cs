@@ -9,7 +9,7 @@ internal sealed class BlockPool
 {
     private readonly KVCacheBlock[] _blocks;
     private readonly FreeKVCacheBlockQueue _freeQueue;
-    private readonly Dictionary<BlockHash, KVCacheBlock> _cachedBlocks = [];
+    private readonly Dictionary<BlockHash, KVCacheBlock> _cachedBlocks;
 
     // Each cached block's token ids, so that a 64-bit hash collision is caught instead of serving wrong K/V.
     private readonly int[] _blockTokens;
@@ -32,6 +32,8 @@ internal sealed class BlockPool
             throw new ArgumentOutOfRangeException(nameof(numBlocks), numBlocks, "Too many KV-cache tokens to track for prefix caching.");
         }
         _blockTokens = enableCaching ? new int[numBlocks * blockSize] : [];
+        // A block holds at most one hash, so the map never grows past the pool: sized once, caching a block allocates nothing.
+        _cachedBlocks = new Dictionary<BlockHash, KVCacheBlock>(enableCaching ? numBlocks : 0);
     }
 
     /// <summary>Tokens per block.</summary>

@@ -86,6 +86,10 @@ internal sealed class KVCacheManager
         {
             return false;
         }
+        if (request.Blocks.Count == 0)
+        {
+            request.ReserveBlocks(BlockSize);
+        }
         for (var i = 0; i < numHitBlocks; i++)
         {
             var block = newComputedBlocks![i];

@@ -69,10 +69,12 @@ internal static class LogitsProcessors
     /// <summary>
     /// The repetition penalty over prompt and output tokens (positive logits divided, negative multiplied), then the
     /// frequency and presence penalties over output tokens (subtracted). <paramref name="seenStamp"/> is a
-    /// vocabulary-sized scratch array and <paramref name="epoch"/> a value not yet stored in it, so each token is
-    /// penalised once without clearing anything.
+    /// vocabulary-sized scratch array and <paramref name="epoch"/> and <paramref name="countEpoch"/> two distinct values
+    /// not yet stored in it, so each token is penalised once without clearing anything; <paramref name="counts"/> is a
+    /// vocabulary-sized scratch array for the output counts (valid where stamped with <paramref name="countEpoch"/>).
     /// </summary>
-    public static void ApplyPenalties(Span<float> logits, SamplingState state, ReadOnlySpan<int> promptTokenIds, ReadOnlySpan<int> outputTokenIds, int[] seenStamp, int epoch)
+    public static void ApplyPenalties(Span<float> logits, SamplingState state, ReadOnlySpan<int> promptTokenIds, ReadOnlySpan<int> outputTokenIds,
+        int[] seenStamp, int epoch, int[] counts, int countEpoch)
     {
         var parameters = state.Parameters;
         var repetition = parameters.RepetitionPenalty;
@@ -81,13 +83,28 @@ internal static class LogitsProcessors
             PenaliseRepetition(logits, promptTokenIds, repetition, seenStamp, epoch);
             PenaliseRepetition(logits, outputTokenIds, repetition, seenStamp, epoch);
         }
-        if (state.OutputTokenCounts is { } counts)
+        var frequency = parameters.FrequencyPenalty;
+        var presence = parameters.PresencePenalty;
+        if (frequency == 0f && presence == 0f)
         {
-            var frequency = parameters.FrequencyPenalty;
-            var presence = parameters.PresencePenalty;
-            foreach (var (id, count) in counts)
+            return;
+        }
+        // Counted from the output itself each step: no per-request table that grows as new tokens appear.
+        foreach (var id in outputTokenIds)
+        {
+            if (seenStamp[id] != countEpoch)
             {
-                logits[id] -= frequency * count + presence;
+                seenStamp[id] = countEpoch;
+                counts[id] = 0;
+            }
+            counts[id]++;
+        }
+        foreach (var id in outputTokenIds)
+        {
+            if (counts[id] > 0)
+            {
+                logits[id] -= frequency * counts[id] + presence;
+                counts[id] = 0;
             }
         }
     }

@@ -22,6 +22,7 @@ internal sealed class Sampler
     private readonly float[] _weights;
     private readonly int[] _candidates;
     private readonly int[] _seenStamp;
+    private readonly int[] _counts;
     private int _epoch;
 
     public Sampler(int vocabularySize)
@@ -33,13 +34,14 @@ internal sealed class Sampler
         _weights = new float[vocabularySize];
         _candidates = new int[vocabularySize];
         _seenStamp = new int[vocabularySize];
+        _counts = new int[vocabularySize];
     }
 
     public int VocabularySize => _vocabularySize;
 
     /// <summary>
-    /// Samples the next token of <paramref name="request"/> from <paramref name="logits"/> (modified in place) and
-    /// counts it for the penalties. When the request asks for log-probabilities they are written to <paramref name="logprobs"/>.
+    /// Samples the next token of <paramref name="request"/> from <paramref name="logits"/> (modified in place).
+    /// When the request asks for log-probabilities they are written to <paramref name="logprobs"/>.
     /// </summary>
     /// <exception cref="InvalidOperationException">The logits contain NaN or nothing can be sampled.</exception>
     public int Sample(Request request, Span<float> logits, LogprobsBuffer? logprobs = null)
@@ -64,9 +66,10 @@ internal sealed class Sampler
         var outputTokenIds = request.OutputTokenIds;
         LogitsProcessors.ApplyBadWords(logits, state, outputTokenIds);
         LogitsProcessors.ApplyMinTokens(logits, state, outputTokenIds.Length);
-        if (parameters.RepetitionPenalty != 1f || state.OutputTokenCounts is not null)
+        if (parameters.RepetitionPenalty != 1f || parameters.FrequencyPenalty != 0f || parameters.PresencePenalty != 0f)
         {
-            LogitsProcessors.ApplyPenalties(logits, state, request.PromptTokenIds, outputTokenIds, _seenStamp, NextEpoch());
+            var epoch = NextEpoch();
+            LogitsProcessors.ApplyPenalties(logits, state, request.PromptTokenIds, outputTokenIds, _seenStamp, epoch, _counts, NextEpoch());
         }
 
         var max = TensorPrimitives.Max(logits);
@@ -82,7 +85,6 @@ internal sealed class Sampler
         var token = state.IsGreedy
             ? TensorPrimitives.IndexOfMax(logits)
             : SampleRandom(logits, parameters, state.Generator);
-        state.RecordOutputToken(token);
         if (wantLogprobs)
         {
             ComputeLogprobs(_raw, token, parameters.Logprobs!.Value, logprobs!);

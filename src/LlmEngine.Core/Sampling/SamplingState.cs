@@ -4,8 +4,7 @@ namespace LlmEngine.Sampling;
 
 /// <summary>
 /// Everything the sampler needs for one request, resolved once when the request is added: its generator, the
-/// logit-bias and allowed-token tables, bad words as token ids, the stop tokens that <c>MinTokens</c> suppresses,
-/// and the output-token counts the frequency and presence penalties read.
+/// logit-bias and allowed-token tables, bad words as token ids and the stop tokens that <c>MinTokens</c> suppresses.
 /// </summary>
 internal sealed class SamplingState
 {
@@ -47,10 +46,6 @@ internal sealed class SamplingState
             stops.AddRange(parameters.StopTokenIds);
         }
         MinTokensStopTokenIds = [.. stops];
-        if (parameters.FrequencyPenalty != 0f || parameters.PresencePenalty != 0f)
-        {
-            OutputTokenCounts = [];
-        }
     }
 
     public SamplingParameters Parameters { get; }
@@ -79,16 +74,4 @@ internal sealed class SamplingState
 
     /// <summary>EOS (unless ignored) and the stop token ids: masked until <c>MinTokens</c> tokens are generated.</summary>
     public int[] MinTokensStopTokenIds { get; }
-
-    /// <summary>How often each token occurs in the output, when a frequency or presence penalty needs it.</summary>
-    public Dictionary<int, int>? OutputTokenCounts { get; }
-
-    /// <summary>Counts a sampled token for the penalties.</summary>
-    public void RecordOutputToken(int tokenId)
-    {
-        if (OutputTokenCounts is { } counts)
-        {
-            counts[tokenId] = counts.GetValueOrDefault(tokenId) + 1;
-        }
-    }
 }

@@ -10,6 +10,9 @@ namespace LlmEngine.Scheduling;
 /// </summary>
 internal sealed class Request
 {
+    /// <summary>Output tokens whose storage (token ids, blocks, block hashes) is reserved up front, so decoding allocates nothing.</summary>
+    public const int ReservedOutputTokens = 4096;
+
     private int[] _tokens;
     private int[] _blockIds = new int[4];
 
@@ -22,7 +25,7 @@ internal sealed class Request
         ArrivalOrder = arrivalOrder;
         Priority = priority;
         NumPromptTokens = promptTokenIds.Count;
-        _tokens = new int[NumPromptTokens + Math.Min(maxTokens, 256)];
+        _tokens = new int[NumPromptTokens + Math.Min(maxTokens, ReservedOutputTokens)];
         for (var i = 0; i < NumPromptTokens; i++)
         {
             _tokens[i] = promptTokenIds[i];
@@ -63,7 +66,7 @@ internal sealed class Request
     /// <summary>Engine-side state (output stream, detokenizer) attached to this request.</summary>
     public object? Owner { get; set; }
 
-    /// <summary>Per-request sampler state (generator, penalty counts), created once.</summary>
+    /// <summary>Per-request sampler state (generator, masks, tables), created once.</summary>
     public SamplingState? SamplingState { get; set; }
 
     public RequestStatus Status { get; set; } = RequestStatus.Waiting;
@@ -126,6 +129,21 @@ internal sealed class Request
         }
         _blockIds[Blocks.Count] = block.BlockId;
         Blocks.Add(block);
+    }
+
+    /// <summary>
+    /// Sizes the block lists for the prompt and up to <see cref="ReservedOutputTokens"/> output tokens at once, so
+    /// that a decode step that opens a new block does not grow them.
+    /// </summary>
+    public void ReserveBlocks(int blockSize)
+    {
+        var blocks = (NumPromptTokens + Math.Min(MaxTokens, ReservedOutputTokens) + blockSize - 1) / blockSize;
+        if (_blockIds.Length < blocks)
+        {
+            Array.Resize(ref _blockIds, blocks);
+        }
+        Blocks.EnsureCapacity(blocks);
+        BlockHashes.EnsureCapacity(blocks);
     }
 
     /// <summary>The KV-cache slot of the token at <paramref name="position"/>.</summary>

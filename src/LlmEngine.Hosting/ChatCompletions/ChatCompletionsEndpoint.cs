@@ -153,6 +153,8 @@ internal static class ChatCompletionsEndpoint
         if (state.Finished && update.FinishReason is not null)
         {
             response.Timer.CompletionFinished(state.EngineFinishReason, (int)(state.Usage?.OutputTokenCount ?? 0));
+            // LlmEngine's chat client hands the engine's last output over as the raw representation of its last update.
+            response.Timer.EngineRequestFinished((update.RawRepresentation as RequestOutput)?.Metrics);
         }
         return chunks;
     }

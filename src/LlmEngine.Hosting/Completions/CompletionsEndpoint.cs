@@ -90,6 +90,10 @@ internal static class CompletionsEndpoint
                 var (prompt, output) = outputs.Current;
                 cached[prompt] = Math.Max(cached[prompt], output.NumCachedTokens);
                 promptLogprobs[prompt] ??= output.PromptLogprobs;
+                if (output.Finished)
+                {
+                    timer.EngineRequestFinished(output.Metrics);
+                }
                 timer.Output();
                 foreach (var completion in output.Outputs)
                 {

@@ -26,6 +26,10 @@ internal static class MetricsEndpoint
         text.Histogram("vllm:e2e_request_latency_seconds", "Histogram of end to end request latency in seconds.", model, metrics.EndToEndLatency);
         text.Histogram("vllm:request_prompt_tokens", "Number of prefill tokens processed per request.", model, metrics.PromptTokens);
         text.Histogram("vllm:request_generation_tokens", "Number of generation tokens processed per completion.", model, metrics.GenerationTokens);
+        text.Histogram("vllm:request_queue_time_seconds", "Histogram of time spent in WAITING phase for request.", model, metrics.QueueTime);
+        text.Histogram("vllm:request_prefill_time_seconds", "Histogram of time spent in PREFILL phase for request.", model, metrics.PrefillTime);
+        text.Histogram("vllm:request_decode_time_seconds", "Histogram of time spent in DECODE phase for request.", model, metrics.DecodeTime);
+        text.Histogram("vllm:request_inference_time_seconds", "Histogram of time spent in RUNNING phase for request.", model, metrics.InferenceTime);
         context.Response.ContentType = PrometheusTextWriter.ContentType;
         await context.Response.WriteAsync(text.ToString(), context.RequestAborted).ConfigureAwait(false);
     }

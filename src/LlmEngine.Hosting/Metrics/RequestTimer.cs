@@ -29,6 +29,15 @@ internal sealed class RequestTimer(ServerMetrics metrics, long startTimestamp)
     /// <summary>Marks one completion (choice) finished.</summary>
     public void CompletionFinished(string finishReason, int generatedTokens) => metrics.RecordCompletion(finishReason, generatedTokens);
 
+    /// <summary>Records the engine's timings of one of its engine requests (from that request's last output).</summary>
+    public void EngineRequestFinished(RequestMetrics? engineMetrics)
+    {
+        if (engineMetrics is not null)
+        {
+            metrics.RecordEngineRequest(engineMetrics);
+        }
+    }
+
     /// <summary>Marks the request finished (once).</summary>
     public void End(int promptTokens)
     {

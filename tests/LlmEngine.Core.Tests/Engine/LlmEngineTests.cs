@@ -45,6 +45,22 @@ public class LlmEngineTests
     }
 
     [Test]
+    public async Task TheLastOutputCarriesTheRequestsQueuePrefillAndDecodeTimes()
+    {
+        var (engine, _) = Create();
+        using var _ = engine;
+
+        var outputs = await Collect(engine.GenerateAsync(EngineHarness.Prompt(20), Greedy(5)));
+
+        Assert.That(outputs[..^1].All(o => o.Metrics is null), Is.True, "only the last output has them");
+        var metrics = outputs[^1].Metrics!;
+        Assert.That(metrics.QueueTime, Is.GreaterThanOrEqualTo(TimeSpan.Zero));
+        Assert.That(metrics.PrefillTime, Is.GreaterThanOrEqualTo(TimeSpan.Zero));
+        Assert.That(metrics.DecodeTime, Is.GreaterThanOrEqualTo(TimeSpan.Zero));
+        Assert.That(metrics.InferenceTime, Is.EqualTo(metrics.PrefillTime + metrics.DecodeTime));
+    }
+
+    [Test]
     public async Task ConcurrentGenerateCallsEachGetTheirOwnOutput()
     {
         var (engine, executor) = Create(numBlocks: 24);

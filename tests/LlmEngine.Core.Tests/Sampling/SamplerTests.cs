@@ -15,7 +15,6 @@ public class SamplerTests
         foreach (var token in outputs ?? [])
         {
             request.AppendOutputToken(token);
-            request.SamplingState.RecordOutputToken(token);
         }
         return request;
     }

@@ -23,7 +23,8 @@ public sealed class MetricsTests
             "vllm:num_requests_running", "vllm:num_requests_waiting", "vllm:kv_cache_usage_perc", "vllm:prefix_cache_queries_total",
             "vllm:prefix_cache_hits_total", "vllm:num_preemptions_total", "vllm:prompt_tokens_total", "vllm:generation_tokens_total",
             "vllm:time_to_first_token_seconds", "vllm:inter_token_latency_seconds", "vllm:e2e_request_latency_seconds",
-            "vllm:request_prompt_tokens", "vllm:request_generation_tokens",
+            "vllm:request_prompt_tokens", "vllm:request_generation_tokens", "vllm:request_queue_time_seconds",
+            "vllm:request_prefill_time_seconds", "vllm:request_decode_time_seconds", "vllm:request_inference_time_seconds",
         })
         {
             Assert.That(text, Does.Contain("# TYPE " + name + " "), name);
@@ -35,6 +36,12 @@ public sealed class MetricsTests
         Assert.That(Value(text, "vllm:request_generation_tokens_sum{model_name=\"scripted\"}"), Is.EqualTo(Fakes.Script.Greeting.Length + 1 + 3));
         Assert.That(Value(text, "vllm:generation_tokens_total{model_name=\"scripted\"}"), Is.EqualTo(Fakes.Script.Greeting.Length + 1 + 3));
         Assert.That(Value(text, "vllm:num_requests_running{model_name=\"scripted\"}"), Is.EqualTo(0));
+        foreach (var phase in new[] { "queue", "prefill", "decode", "inference" })
+        {
+            Assert.That(Value(text, $"vllm:request_{phase}_time_seconds_count{{model_name=\"scripted\"}}"), Is.EqualTo(2), phase);
+            Assert.That(Value(text, $"vllm:request_{phase}_time_seconds_sum{{model_name=\"scripted\"}}"), Is.GreaterThanOrEqualTo(0), phase);
+        }
+        Assert.That(Value(text, "vllm:request_decode_time_seconds_sum{model_name=\"scripted\"}"), Is.GreaterThan(0), "dozens of decode steps take some time");
     }
 
     private static double Value(string text, string series)

@@ -7,7 +7,9 @@ namespace LlmEngine.Execution.Cpu;
 
 /// <summary>
 /// Causal attention over the paged KV cache. One work item is a (token, KV head) pair: the query heads that share the
-/// KV head (GQA) are done together, so each cached K and V row is read once for the group. A token sees the first
+/// KV head (GQA) are done together, so each cached K and V row is read once for the group (64- and 128-float heads
+/// instead go head by head with the query and output held in AVX-512 registers: the rows come from L1/L2 again for
+/// each head of the group, which costs less than reloading q and storing out at every position). A token sees the first
 /// <see cref="ForwardBuffers.AttentionLength"/> positions of its sequence, found through the sequence's block table.
 /// </summary>
 internal sealed unsafe class PagedAttentionJob : IParallelWork
@@ -51,10 +53,6 @@ internal sealed unsafe class PagedAttentionJob : IParallelWork
         var headDim = _config.HeadDim;
         var kvHeads = _config.NumKvHeads;
         var group = _config.NumHeads / kvHeads;
-        var kvWidth = _buffers.KeyWidth;
-        var blockSize = _cache.BlockSize;
-        var keys = _cache.Keys(_layerIndex);
-        var values = _cache.Values(_layerIndex);
         var scores = _scores[worker];
         for (var item = start; item < end; item++)
         {
@@ -64,38 +62,171 @@ internal sealed unsafe class PagedAttentionJob : IParallelWork
             var table = _batch.BlockTables[_buffers.TokenSequence[t]].Span;
             var query = _buffers.Query + (long)t * _buffers.QueryWidth + (long)kvHead * group * headDim;
             var output = _buffers.Attention + (long)t * _buffers.QueryWidth + (long)kvHead * group * headDim;
-
-            var blocks = (length + blockSize - 1) / blockSize;
-            for (var b = 0; b < blocks; b++)
+            if (headDim == 64 && Vector512.IsHardwareAccelerated)
             {
-                var first = b * blockSize;
-                var slots = (long)table[b] * blockSize;
-                for (var position = first; position < Math.Min(first + blockSize, length); position++)
+                for (var g = 0; g < group; g++)
                 {
-                    var key = keys + (slots + position - first) * kvWidth + (long)kvHead * headDim;
-                    for (var g = 0; g < group; g++)
-                    {
-                        scores[(long)g * _maxContext + position] = Dot(query + (long)g * headDim, key, headDim) * _scale;
-                    }
+                    AttendHead64(query + (long)g * headDim, output + (long)g * headDim, table, kvHead, length, scores);
                 }
             }
-            for (var g = 0; g < group; g++)
+            else if (headDim == 128 && Vector512.IsHardwareAccelerated)
             {
-                var row = new Span<float>(scores + (long)g * _maxContext, length);
-                TensorPrimitives.SoftMax(row, row);
-                new Span<float>(output + (long)g * headDim, headDim).Clear();
-            }
-            for (var b = 0; b < blocks; b++)
-            {
-                var first = b * blockSize;
-                var slots = (long)table[b] * blockSize;
-                for (var position = first; position < Math.Min(first + blockSize, length); position++)
+                for (var g = 0; g < group; g++)
                 {
-                    var value = values + (slots + position - first) * kvWidth + (long)kvHead * headDim;
-                    for (var g = 0; g < group; g++)
-                    {
-                        MultiplyAdd(value, scores[(long)g * _maxContext + position], output + (long)g * headDim, headDim);
-                    }
+                    AttendHead128(query + (long)g * headDim, output + (long)g * headDim, table, kvHead, length, scores);
+                }
+            }
+            else
+            {
+                AttendGroup(query, output, table, kvHead, group, length, scores);
+            }
+        }
+    }
+
+    // One query head of 64 floats: the query and the output accumulator stay in four registers for the whole
+    // context, so each cached K and V row is one pass of loads and FMAs (no reload or store of q and out per position).
+    private void AttendHead64(float* query, float* output, ReadOnlySpan<int> table, int kvHead, int length, float* scores)
+    {
+        var kvWidth = _buffers.KeyWidth;
+        var blockSize = _cache.BlockSize;
+        var keys = _cache.Keys(_layerIndex) + (long)kvHead * 64;
+        var values = _cache.Values(_layerIndex) + (long)kvHead * 64;
+        var q0 = Vector512.Load(query);
+        var q1 = Vector512.Load(query + 16);
+        var q2 = Vector512.Load(query + 32);
+        var q3 = Vector512.Load(query + 48);
+        for (var first = 0; first < length; first += blockSize)
+        {
+            var k = keys + (long)table[first / blockSize] * blockSize * kvWidth;
+            var n = Math.Min(blockSize, length - first);
+            for (var i = 0; i < n; i++, k += kvWidth)
+            {
+                var acc = Vector512.FusedMultiplyAdd(q0, Vector512.Load(k), Vector512.FusedMultiplyAdd(q1, Vector512.Load(k + 16), Vector512<float>.Zero));
+                acc = Vector512.FusedMultiplyAdd(q2, Vector512.Load(k + 32), acc);
+                acc = Vector512.FusedMultiplyAdd(q3, Vector512.Load(k + 48), acc);
+                scores[first + i] = Vector512.Sum(acc) * _scale;
+            }
+        }
+        var row = new Span<float>(scores, length);
+        TensorPrimitives.SoftMax(row, row);
+        Vector512<float> o0 = default, o1 = default, o2 = default, o3 = default;
+        for (var first = 0; first < length; first += blockSize)
+        {
+            var v = values + (long)table[first / blockSize] * blockSize * kvWidth;
+            var n = Math.Min(blockSize, length - first);
+            for (var i = 0; i < n; i++, v += kvWidth)
+            {
+                var p = Vector512.Create(scores[first + i]);
+                o0 = Vector512.FusedMultiplyAdd(p, Vector512.Load(v), o0);
+                o1 = Vector512.FusedMultiplyAdd(p, Vector512.Load(v + 16), o1);
+                o2 = Vector512.FusedMultiplyAdd(p, Vector512.Load(v + 32), o2);
+                o3 = Vector512.FusedMultiplyAdd(p, Vector512.Load(v + 48), o3);
+            }
+        }
+        o0.Store(output);
+        o1.Store(output + 16);
+        o2.Store(output + 32);
+        o3.Store(output + 48);
+    }
+
+    // AttendHead64 for 128-float heads (Llama 3 8B, Qwen3, Mistral): eight registers each for query and output.
+    private void AttendHead128(float* query, float* output, ReadOnlySpan<int> table, int kvHead, int length, float* scores)
+    {
+        var kvWidth = _buffers.KeyWidth;
+        var blockSize = _cache.BlockSize;
+        var keys = _cache.Keys(_layerIndex) + (long)kvHead * 128;
+        var values = _cache.Values(_layerIndex) + (long)kvHead * 128;
+        var q0 = Vector512.Load(query);
+        var q1 = Vector512.Load(query + 16);
+        var q2 = Vector512.Load(query + 32);
+        var q3 = Vector512.Load(query + 48);
+        var q4 = Vector512.Load(query + 64);
+        var q5 = Vector512.Load(query + 80);
+        var q6 = Vector512.Load(query + 96);
+        var q7 = Vector512.Load(query + 112);
+        for (var first = 0; first < length; first += blockSize)
+        {
+            var k = keys + (long)table[first / blockSize] * blockSize * kvWidth;
+            var n = Math.Min(blockSize, length - first);
+            for (var i = 0; i < n; i++, k += kvWidth)
+            {
+                var a = Vector512.FusedMultiplyAdd(q0, Vector512.Load(k), Vector512.FusedMultiplyAdd(q1, Vector512.Load(k + 16), Vector512<float>.Zero));
+                var b = Vector512.FusedMultiplyAdd(q2, Vector512.Load(k + 32), Vector512.FusedMultiplyAdd(q3, Vector512.Load(k + 48), Vector512<float>.Zero));
+                a = Vector512.FusedMultiplyAdd(q4, Vector512.Load(k + 64), a);
+                b = Vector512.FusedMultiplyAdd(q5, Vector512.Load(k + 80), b);
+                a = Vector512.FusedMultiplyAdd(q6, Vector512.Load(k + 96), a);
+                b = Vector512.FusedMultiplyAdd(q7, Vector512.Load(k + 112), b);
+                scores[first + i] = Vector512.Sum(a + b) * _scale;
+            }
+        }
+        var row = new Span<float>(scores, length);
+        TensorPrimitives.SoftMax(row, row);
+        Vector512<float> o0 = default, o1 = default, o2 = default, o3 = default, o4 = default, o5 = default, o6 = default, o7 = default;
+        for (var first = 0; first < length; first += blockSize)
+        {
+            var v = values + (long)table[first / blockSize] * blockSize * kvWidth;
+            var n = Math.Min(blockSize, length - first);
+            for (var i = 0; i < n; i++, v += kvWidth)
+            {
+                var p = Vector512.Create(scores[first + i]);
+                o0 = Vector512.FusedMultiplyAdd(p, Vector512.Load(v), o0);
+                o1 = Vector512.FusedMultiplyAdd(p, Vector512.Load(v + 16), o1);
+                o2 = Vector512.FusedMultiplyAdd(p, Vector512.Load(v + 32), o2);
+                o3 = Vector512.FusedMultiplyAdd(p, Vector512.Load(v + 48), o3);
+                o4 = Vector512.FusedMultiplyAdd(p, Vector512.Load(v + 64), o4);
+                o5 = Vector512.FusedMultiplyAdd(p, Vector512.Load(v + 80), o5);
+                o6 = Vector512.FusedMultiplyAdd(p, Vector512.Load(v + 96), o6);
+                o7 = Vector512.FusedMultiplyAdd(p, Vector512.Load(v + 112), o7);
+            }
+        }
+        o0.Store(output);
+        o1.Store(output + 16);
+        o2.Store(output + 32);
+        o3.Store(output + 48);
+        o4.Store(output + 64);
+        o5.Store(output + 80);
+        o6.Store(output + 96);
+        o7.Store(output + 112);
+    }
+
+    // Any head size: the query heads that share the KV head are done together, so each cached row is read once.
+    private void AttendGroup(float* query, float* output, ReadOnlySpan<int> table, int kvHead, int group, int length, float* scores)
+    {
+        var headDim = _config.HeadDim;
+        var kvWidth = _buffers.KeyWidth;
+        var blockSize = _cache.BlockSize;
+        var keys = _cache.Keys(_layerIndex);
+        var values = _cache.Values(_layerIndex);
+        var blocks = (length + blockSize - 1) / blockSize;
+        for (var b = 0; b < blocks; b++)
+        {
+            var first = b * blockSize;
+            var slots = (long)table[b] * blockSize;
+            for (var position = first; position < Math.Min(first + blockSize, length); position++)
+            {
+                var key = keys + (slots + position - first) * kvWidth + (long)kvHead * headDim;
+                for (var g = 0; g < group; g++)
+                {
+                    scores[(long)g * _maxContext + position] = Dot(query + (long)g * headDim, key, headDim) * _scale;
+                }
+            }
+        }
+        for (var g = 0; g < group; g++)
+        {
+            var row = new Span<float>(scores + (long)g * _maxContext, length);
+            TensorPrimitives.SoftMax(row, row);
+            new Span<float>(output + (long)g * headDim, headDim).Clear();
+        }
+        for (var b = 0; b < blocks; b++)
+        {
+            var first = b * blockSize;
+            var slots = (long)table[b] * blockSize;
+            for (var position = first; position < Math.Min(first + blockSize, length); position++)
+            {
+                var value = values + (slots + position - first) * kvWidth + (long)kvHead * headDim;
+                for (var g = 0; g < group; g++)
+                {
+                    MultiplyAdd(value, scores[(long)g * _maxContext + position], output + (long)g * headDim, headDim);
                 }
             }
         }
