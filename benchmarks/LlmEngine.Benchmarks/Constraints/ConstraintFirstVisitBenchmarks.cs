@@ -5,8 +5,8 @@ namespace LlmEngine.Benchmarks.Constraints;
 
 /// <summary>
 /// The first visit of one state (its mask cache cleared; automaton transitions already built) on the
-/// 151,936-token vocabulary, for the kinds of state a nested schema passes through: inside a free-text string (the
-/// worst case: most of the vocabulary stays allowed), after a key's colon, inside a number, and at an object key.
+/// 151,936-token vocabulary, for the kinds of state a nested schema passes through: inside a string with a
+/// maxLength and inside an unbounded one (the worst cases: most of the vocabulary stays allowed), after a key's colon, inside a number, at an object key, and inside an email address (local part, domain).
 /// Run: <c>dotnet run -c Release --project benchmarks/LlmEngine.Benchmarks -- --filter '*ConstraintFirstVisitBenchmarks*'</c>.
 /// </summary>
 [MemoryDiagnoser]
@@ -15,9 +15,12 @@ public class ConstraintFirstVisitBenchmarks
     private static readonly Dictionary<string, string> s_prefixes = new(StringComparer.Ordinal)
     {
         ["string"] = """{"id":"3f2b8c1e-9a4d-4e7b-8c2a-1d5e6f7a8b9c","customer":{"name":"Ada Lo""",
+        ["notes"] = """{"id":"3f2b8c1e-9a4d-4e7b-8c2a-1d5e6f7a8b9c","customer":{"name":"Ada","email":"a@b.co"},"items":[{"sku":"ABC-1234","quantity":2,"price":1}],"status":"paid","notes":"Leave it at the do""",
         ["value"] = """{"id":"3f2b8c1e-9a4d-4e7b-8c2a-1d5e6f7a8b9c","customer":{"name":"Ada","email":"a@b.co"},"items":[{"sku":"ABC-1234","quantity":2,"price":1}],"status":"paid","notes":""",
         ["number"] = """{"id":"3f2b8c1e-9a4d-4e7b-8c2a-1d5e6f7a8b9c","customer":{"name":"Ada","email":"a@b.co"},"items":[{"sku":"ABC-1234","quantity":2,"price":19""",
         ["key"] = """{"id":"3f2b8c1e-9a4d-4e7b-8c2a-1d5e6f7a8b9c","customer":{"name":"Ada","email":"a@b.co"},""",
+        ["email"] = """{"id":"3f2b8c1e-9a4d-4e7b-8c2a-1d5e6f7a8b9c","customer":{"name":"Ada","email":"ada.lo""",
+        ["domain"] = """{"id":"3f2b8c1e-9a4d-4e7b-8c2a-1d5e6f7a8b9c","customer":{"name":"Ada","email":"ada@exam""",
     };
 
     private CompiledConstraint _constraint = null!;
@@ -26,7 +29,7 @@ public class ConstraintFirstVisitBenchmarks
     private TokenBitmask _mask = null!;
 
     /// <summary>Which state to measure.</summary>
-    [Params("string", "value", "number", "key")]
+    [Params("string", "notes", "value", "number", "key", "email", "domain")]
     public string State { get; set; } = "string";
 
     [GlobalSetup]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
+using LlmEngine.Sampling.Constraints;
 
 namespace LlmEngine.Cli.Benchmarking;
 
@@ -10,14 +11,17 @@ namespace LlmEngine.Cli.Benchmarking;
 /// </summary>
 internal static class ThroughputBenchmark
 {
-    /// <summary>Submits every prompt at once, each for <paramref name="generatedTokens"/> greedy tokens, and waits for all.</summary>
+    /// <summary>
+    /// Submits every prompt at once, each for <paramref name="generatedTokens"/> greedy tokens (under
+    /// <paramref name="constraint"/> when given), and waits for all.
+    /// </summary>
     public static async Task<ThroughputResult> RunAsync(ILlmEngine engine, IReadOnlyList<int[]> prompts, int generatedTokens,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, ConstraintSpec? constraint = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(prompts);
         ArgumentOutOfRangeException.ThrowIfLessThan(prompts.Count, 1);
-        var sampling = LatencyBenchmark.Sampling(generatedTokens);
+        var sampling = LatencyBenchmark.Sampling(generatedTokens) with { Constraint = constraint };
         var runId = Guid.NewGuid().ToString("N");
         var readers = new ChannelReader<RequestOutput>[prompts.Count];
         var promptTokens = 0;

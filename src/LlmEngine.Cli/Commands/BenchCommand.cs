@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using LlmEngine.Cli.Benchmarking;
 using LlmEngine.Composition;
+using LlmEngine.Sampling.Constraints;
 using LlmEngine.Tokenization;
 
 namespace LlmEngine.Cli.Commands;
@@ -73,7 +74,11 @@ internal static class BenchCommand
         var common = new BenchOptions();
         var requests = new Option<int>("--requests", "-n") { Description = "Requests submitted at once", DefaultValueFactory = _ => 16 };
         var runs = new Option<int>("--runs", "-r") { Description = "Timed runs (after one short warm-up request)", DefaultValueFactory = _ => 1 };
-        var command = new Command("throughput", "N requests submitted at once: aggregate tokens/s and requests/s.") { requests, runs };
+        var constraint = new Option<string?>("--constraint")
+        {
+            Description = "Also run the batch under a constraint (json-object, json-schema:FILE, regex:PATTERN, choice:A|B, gbnf:FILE) and report constrained / unconstrained",
+        };
+        var command = new Command("throughput", "N requests submitted at once: aggregate tokens/s and requests/s.") { requests, runs, constraint };
         common.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -84,12 +89,33 @@ internal static class BenchCommand
             var n = Math.Max(1, parse.GetValue(requests));
             var p = parse.GetValue(common.PromptTokens);
             var g = parse.GetValue(common.GenTokens);
+            ConstraintSpec? spec;
+            try
+            {
+                spec = ConstraintComparison.Parse(parse.GetValue(constraint));
+            }
+            catch (ArgumentException error)
+            {
+                return Invalid(error.Message) ?? 2;
+            }
             var limits = Probe(parse, common);
             var model = await ModelArgument.ResolvePathAsync(parse.GetValue(common.Model), Console.Error, cancellationToken).ConfigureAwait(false);
             await using var local = LocalModel.Load(BenchModel.Options(model!, parse.GetValue(common.Threads), p + g, n));
             var cost = ModelCost.Of(local.Model.Tensors, local.Config);
             var seed = parse.GetValue(common.Seed);
             await LatencyBenchmark.RunOnceAsync(local.Engine, BenchModel.Prompts(local, 1, Math.Min(p, 16), seed - 1)[0], 2, cancellationToken).ConfigureAwait(false);
+            if (spec is not null)
+            {
+                var figures = await ConstraintComparison.RunAsync(local, spec, n, p, g, Math.Max(1, parse.GetValue(runs)), seed, cancellationToken).ConfigureAwait(false);
+                if (parse.GetValue(common.Json))
+                {
+                    Console.Out.WriteLine(figures.ToJsonString());
+                    return 0;
+                }
+                PrintHeader(local, cost, limits);
+                ConstraintComparison.Write(Console.Out, figures);
+                return 0;
+            }
             var results = new List<ThroughputResult>();
             for (var r = 0; r < Math.Max(1, parse.GetValue(runs)); r++)
             {

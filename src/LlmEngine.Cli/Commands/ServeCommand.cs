@@ -3,6 +3,7 @@ using System.Globalization;
 using LlmEngine.Chat;
 using LlmEngine.Cli.DemoModel;
 using LlmEngine.Composition;
+using LlmEngine.Embeddings;
 using LlmEngine.Hosting;
 using LlmEngine.Models;
 using LlmEngine.Models.Hub;
@@ -137,12 +138,14 @@ internal static class ServeCommand
 
         await using (local.ConfigureAwait(false))
         {
-            var chatClient = CreateChatClient(local, settings, log);
+            var chatClient = local.SupportsTextGeneration ? CreateChatClient(local, settings, log) : null;
             builder.Services.AddSingleton(local);
             if (chatClient is not null)
             {
                 builder.Services.AddSingleton<IChatClient>(chatClient);
             }
+            // Built on the first /v1/embeddings request: a decoder's embedding pass costs memory a chat server may never need.
+            builder.Services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_ => new LlmEngineEmbeddingGenerator(local));
             await using var app = builder.Build();
             app.MapOpenAiEndpoints(o =>
             {
@@ -236,18 +239,25 @@ internal static class ServeCommand
         var inv = CultureInfo.InvariantCulture;
         var blockSize = local.Options.Engine.BlockSize;
         log.WriteLine($"loaded {(demo ? "the built-in demo model " : "")}{local.ModelId} from {local.Model.SourcePath} ({local.Config.Architecture}, {local.Config.NumLayers} layers, context {local.Config.ContextLength}) in {local.LoadTime.TotalMilliseconds.ToString("F0", inv)} ms on {local.ThreadCount} CPU threads");
-        log.WriteLine($"KV cache: {local.NumKVCacheBlocks} blocks x {blockSize} tokens = {(long)local.NumKVCacheBlocks * blockSize} tokens, {(local.KVCacheBytes / (1024.0 * 1024.0)).ToString("F1", inv)} MiB; max model length {local.Engine.MaxModelLength}");
-        if (settings.MaxModelLength is null && local.Config.ContextLength > local.Engine.MaxModelLength)
+        if (!local.SupportsTextGeneration)
         {
-            log.WriteLine($"warning: the model's context is {local.Config.ContextLength} tokens but the KV cache holds {local.Engine.MaxModelLength}; serving with max model length {local.Engine.MaxModelLength} (raise --kv-cache-memory for more).");
+            log.WriteLine($"encoder-only model: /v1/embeddings, /tokenize and /detokenize work; chat completions and completions answer 400. Inputs of up to {local.Config.ContextLength} tokens.");
+        }
+        else
+        {
+            log.WriteLine($"KV cache: {local.NumKVCacheBlocks} blocks x {blockSize} tokens = {(long)local.NumKVCacheBlocks * blockSize} tokens, {(local.KVCacheBytes / (1024.0 * 1024.0)).ToString("F1", inv)} MiB; max model length {local.Engine.MaxModelLength}");
+            if (settings.MaxModelLength is null && local.Config.ContextLength > local.Engine.MaxModelLength)
+            {
+                log.WriteLine($"warning: the model's context is {local.Config.ContextLength} tokens but the KV cache holds {local.Engine.MaxModelLength}; serving with max model length {local.Engine.MaxModelLength} (raise --kv-cache-memory for more).");
+            }
+            if (!chat)
+            {
+                log.WriteLine("chat completions are off for this model (no chat template); /v1/completions works.");
+            }
         }
         if (demo)
         {
             log.WriteLine("demo: stories260K (MIT; see 'llmengine license') with a demo chat template; it writes short children's stories.");
-        }
-        if (!chat)
-        {
-            log.WriteLine("chat completions are off for this model (no chat template); /v1/completions works.");
         }
         if (settings.ApiKeys.Count > 0)
         {

@@ -224,9 +224,10 @@ internal sealed class EngineCore
             status = RequestStatus.FinishedStopped;
             stopReason = stopString;
         }
-        else if (status is null && constraintComplete)
+        else if (status is null && constraintComplete && !request.Parameters.IgnoreEos)
         {
-            // A finished constraint (a closed JSON value, a full regex match, a whole choice) ends the output without EOS.
+            // A finished constraint (a closed JSON value, a full regex match, a whole choice) ends the output without EOS;
+            // under ignore_eos it is an EOS like any other, and the output goes on (end tokens only) to max_tokens.
             status = RequestStatus.FinishedStopped;
         }
         completion.HasUpdate = true;

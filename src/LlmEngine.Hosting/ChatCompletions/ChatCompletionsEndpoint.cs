@@ -26,6 +26,7 @@ internal static class ChatCompletionsEndpoint
         var request = await RequestBody.ReadAsync(context, OpenAiJsonContext.Default.ChatCompletionRequest, server.Options.MaxRequestBodySize).ConfigureAwait(false);
         var model = await server.GetModelAsync(cancellationToken).ConfigureAwait(false);
         var modelName = model.ResolveName(request.Model);
+        var engine = model.RequireEngine(modelName, "chat completions");
         var client = GetChatClient(server, modelName);
         var messages = ChatMessageMapper.Map(request.Messages);
         if (request.TopLogprobs is not null && request.Logprobs != true)
@@ -38,7 +39,7 @@ internal static class ChatCompletionsEndpoint
         var wantLogprobs = request.Logprobs == true;
         var parameters = SamplingParametersMapper.Map(request, server.Options.DefaultSamplingParameters, maxTokens, maxTokensField, wantLogprobs ? request.TopLogprobs ?? 0 : null);
         var options = ChatOptionsBuilder.Build(request, parameters);
-        server.CheckCapacity(model.Engine);
+        server.CheckCapacity(engine);
 
         var streams = new List<IAsyncEnumerable<ChatResponseUpdate>>(parameters.N);
         try
@@ -55,7 +56,7 @@ internal static class ChatCompletionsEndpoint
 
         var response = new ChatResponseContext(
             "chatcmpl-" + Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow.ToUnixTimeSeconds(), modelName,
-            model.Engine.Tokenizer, wantLogprobs, server.Metrics.StartRequest());
+            model.Tokenizer, wantLogprobs, server.Metrics.StartRequest());
         var (role, echo) = RoleAndEcho(request, messages[^1]);
         var states = new ChatChoiceState[parameters.N];
         for (var i = 0; i < states.Length; i++)

@@ -25,7 +25,7 @@ internal static class CompletionsEndpoint
         var request = await RequestBody.ReadAsync(context, OpenAiJsonContext.Default.CompletionRequest, server.Options.MaxRequestBodySize).ConfigureAwait(false);
         var model = await server.GetModelAsync(cancellationToken).ConfigureAwait(false);
         var modelName = model.ResolveName(request.Model);
-        var engine = model.Engine;
+        var engine = model.RequireEngine(modelName, "completions");
         if (!string.IsNullOrEmpty(request.Suffix))
         {
             throw OpenAiException.Unsupported("suffix", "'suffix' (fill-in-the-middle) is not supported: the server has no infill template for this model.");

@@ -29,7 +29,7 @@ internal static class EmbeddingsEndpoint
         {
             throw OpenAiException.BadRequest($"'dimensions' must be at least 1; got {request.Dimensions}.", "dimensions");
         }
-        var tokenizer = model.Engine.Tokenizer;
+        var tokenizer = model.Tokenizer;
         var inputs = PromptReader.Read(request.Input, tokenizer, addSpecialTokens: true, "input");
         var texts = inputs.Select(i => i.Text).ToList();
         GeneratedEmbeddings<Embedding<float>> generated;

@@ -13,7 +13,7 @@ internal static class ModelsEndpoint
         var cards = new List<ModelCard>(model.ModelNames.Length);
         foreach (var name in model.ModelNames)
         {
-            cards.Add(new ModelCard { Id = name, Created = model.Created, Root = model.ModelNames[0], MaxModelLen = model.Engine.MaxModelLength });
+            cards.Add(new ModelCard { Id = name, Created = model.Created, Root = model.ModelNames[0], MaxModelLen = model.MaxModelLength });
         }
         await context.Response.WriteAsJsonAsync(new ModelList { Data = cards }, OpenAiJsonContext.Default.ModelList, contentType: "application/json", context.RequestAborted).ConfigureAwait(false);
     }

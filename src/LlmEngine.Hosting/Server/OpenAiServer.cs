@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using LlmEngine.Composition;
 using LlmEngine.Hosting.Errors;
 using LlmEngine.Hosting.Metrics;
+using LlmEngine.Tokenization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
@@ -54,7 +55,7 @@ internal sealed class OpenAiServer
     /// <summary>The registered embedding generator, or null when none is registered.</summary>
     public IEmbeddingGenerator<string, Embedding<float>>? Embeddings => _embeddings.Value;
 
-    /// <summary>The engine and model names, waiting for the engine to be resolved.</summary>
+    /// <summary>The model (engine or encoder) and its names, waiting for it to be resolved.</summary>
     /// <exception cref="OpenAiException">The engine failed to load (500).</exception>
     public async Task<ResolvedModel> GetModelAsync(CancellationToken cancellationToken)
     {
@@ -70,7 +71,7 @@ internal sealed class OpenAiServer
     }
 
     /// <summary>The engine's statistics, or null before it is ready.</summary>
-    public EngineStatistics? TryGetStatistics() => IsReady ? _ready.Result.Engine.GetStatistics() : null;
+    public EngineStatistics? TryGetStatistics() => IsReady ? _ready.Result.Engine?.GetStatistics() : null;
 
     /// <summary>Rejects a generation request with 503 when the waiting queue is at <see cref="OpenAiServerOptions.MaxWaitingRequests"/>.</summary>
     public void CheckCapacity(ILlmEngine engine)
@@ -94,21 +95,40 @@ internal sealed class OpenAiServer
     private ResolvedModel Resolve()
     {
         var local = Get<LocalModel>();
-        var engine = local?.Engine ?? Get<ILlmEngine>()
-            ?? throw new InvalidOperationException(NotRegistered(nameof(ILlmEngine)));
+        var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        if (local is not null)
+        {
+            string[] localNames = Options.ServedModelNames.Count > 0 ? [.. Options.ServedModelNames] : [local.ModelId];
+            // An encoder-only model (bert) has no engine: it serves embeddings, tokenization, models, health and metrics.
+            return local.SupportsTextGeneration
+                ? new ResolvedModel(local.Engine, local.Tokenizer, local.Engine.MaxModelLength, local.Config.Architecture, localNames, created)
+                : new ResolvedModel(null, local.Tokenizer, local.Config.ContextLength, local.Config.Architecture, localNames, created);
+        }
+        var engine = Get<ILlmEngine>() ?? throw new InvalidOperationException(NotRegistered(nameof(ILlmEngine)));
         string[] names = Options.ServedModelNames.Count > 0
             ? [.. Options.ServedModelNames]
-            : [local?.ModelId ?? ChatClient?.GetService<ChatClientMetadata>()?.DefaultModelId ?? "local"];
-        return new ResolvedModel(engine, names, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+            : [ChatClient?.GetService<ChatClientMetadata>()?.DefaultModelId ?? "local"];
+        return new ResolvedModel(engine, engine.Tokenizer, engine.MaxModelLength, null, names, created);
     }
 }
 
-/// <summary>The engine being served and the names clients use for it.</summary>
-/// <param name="Engine">The engine.</param>
+/// <summary>The model being served and the names clients use for it.</summary>
+/// <param name="Engine">The generating engine, or null for an encoder-only model (embeddings only).</param>
+/// <param name="Tokenizer">The model's tokenizer.</param>
+/// <param name="MaxModelLength">The longest sequence the model takes (the engine's limit, or an encoder's context).</param>
+/// <param name="Architecture">The model's architecture when known (<c>llama</c>, <c>bert</c>), for messages.</param>
 /// <param name="ModelNames">The served model names (at least one).</param>
 /// <param name="Created">When the model became ready (Unix seconds), reported by <c>/v1/models</c>.</param>
-internal sealed record ResolvedModel(ILlmEngine Engine, string[] ModelNames, long Created)
+internal sealed record ResolvedModel(ILlmEngine? Engine, ITokenizer Tokenizer, int MaxModelLength, string? Architecture, string[] ModelNames, long Created)
 {
+    /// <summary>The engine, for the endpoints that generate.</summary>
+    /// <param name="modelName">The model's name as the request resolved it.</param>
+    /// <param name="api">What the endpoint offers, for the message (vLLM's wording: "chat completions").</param>
+    /// <exception cref="OpenAiException">The model is encoder-only (400 <c>model_not_supported</c>).</exception>
+    public ILlmEngine RequireEngine(string modelName, string api) => Engine ?? throw OpenAiException.BadRequest(
+        $"The model `{modelName}` does not support {api}: it is an encoder-only {(Architecture is null ? "" : $"'{Architecture}' ")}model that serves embeddings (/v1/embeddings) only.",
+        "model", "model_not_supported");
+
     /// <summary>The name to report for a request's <c>model</c>: the requested one when served, the first when absent.</summary>
     /// <exception cref="OpenAiException">The name is not served (404 <c>model_not_found</c>).</exception>
     public string ResolveName(string? requested)

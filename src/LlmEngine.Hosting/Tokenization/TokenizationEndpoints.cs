@@ -20,7 +20,7 @@ internal static class TokenizationEndpoints
         var request = await RequestBody.ReadAsync(context, OpenAiJsonContext.Default.TokenizeRequest, server.Options.MaxRequestBodySize).ConfigureAwait(false);
         var model = await server.GetModelAsync(context.RequestAborted).ConfigureAwait(false);
         var modelName = model.ResolveName(request.Model);
-        var tokenizer = model.Engine.Tokenizer;
+        var tokenizer = model.Tokenizer;
         int[] tokens;
         if (request.Messages is not null)
         {
@@ -28,6 +28,7 @@ internal static class TokenizationEndpoints
             {
                 throw OpenAiException.BadRequest("Send either 'prompt' or 'messages', not both.", "messages");
             }
+            model.RequireEngine(modelName, "chat messages");
             var prompt = RenderChat(server, modelName, request);
             tokens = tokenizer.Encode(prompt, request.AddSpecialTokens ?? false, parseSpecialTokens: true);
         }
@@ -45,7 +46,7 @@ internal static class TokenizationEndpoints
                 strings.Add(tokenizer.GetTokenText(token));
             }
         }
-        var body = new TokenizeResponse { Count = tokens.Length, MaxModelLen = model.Engine.MaxModelLength, Tokens = tokens, TokenStrs = strings };
+        var body = new TokenizeResponse { Count = tokens.Length, MaxModelLen = model.MaxModelLength, Tokens = tokens, TokenStrs = strings };
         await context.Response.WriteAsJsonAsync(body, OpenAiJsonContext.Default.TokenizeResponse, contentType: "application/json", context.RequestAborted).ConfigureAwait(false);
     }
 
@@ -83,7 +84,7 @@ internal static class TokenizationEndpoints
         var model = await server.GetModelAsync(context.RequestAborted).ConfigureAwait(false);
         model.ResolveName(request.Model);
         var tokens = request.Tokens ?? throw OpenAiException.BadRequest("'tokens' is required: an array of token ids.", "tokens");
-        var tokenizer = model.Engine.Tokenizer;
+        var tokenizer = model.Tokenizer;
         for (var i = 0; i < tokens.Count; i++)
         {
             if (tokens[i] < 0 || tokens[i] >= tokenizer.VocabularySize)

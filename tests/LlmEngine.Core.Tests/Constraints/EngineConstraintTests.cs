@@ -47,6 +47,30 @@ public class EngineConstraintTests
     }
 
     [Test]
+    public async Task IgnoreEos_keeps_generating_end_tokens_after_the_constraint_completes()
+    {
+        var parameters = new SamplingParameters
+        {
+            Temperature = 1f,
+            Seed = 4,
+            MaxTokens = 12,
+            IgnoreEos = true,
+            Constraint = new ChoiceConstraint(["happy", "sad"]),
+            OutputKind = RequestOutputKind.FinalOnly,
+            SkipSpecialTokens = true,
+        };
+        RequestOutput? last = null;
+        await foreach (var output in _model.Engine.GenerateAsync("Once upon a time", parameters))
+        {
+            last = output;
+        }
+        var completion = last!.Outputs[0];
+        Assert.That(completion.NumGeneratedTokens, Is.EqualTo(12), "ignore_eos generates exactly max_tokens, as benchmarks need");
+        Assert.That(completion.FinishReason, Is.EqualTo(FinishReason.Length));
+        Assert.That(new[] { "happy", "sad" }, Does.Contain(completion.Text), "after the choice only end tokens may follow");
+    }
+
+    [Test]
     public async Task Regex_OutputMatchesFully([Values(1, 2, 3)] long seed)
     {
         const string pattern = "[a-z]+ (cat|dog)s?, [0-9]{2}";

@@ -1,3 +1,4 @@
+using LlmEngine.Chat;
 using LlmEngine.Sampling.Constraints;
 using LlmEngine.Tests.Infrastructure;
 using NUnit.Framework;
@@ -6,8 +7,8 @@ namespace LlmEngine.Tests.Constraints;
 
 /// <summary>
 /// On real vocabularies (byte-fallback SentencePiece, byte-level BPE), the trie-walk mask of sampled states agrees
-/// with a brute-force check of every token: its bytes continue the output inside the language, and only the end
-/// token is allowed, and only where the output may end.
+/// with a brute-force check of every token: its bytes continue the output inside the language (a special token's
+/// are a 0xFF byte and its text), and the end token is allowed only where the output may end.
 /// </summary>
 [TestFixture]
 public sealed class RealVocabularyMaskTests
@@ -26,6 +27,8 @@ public sealed class RealVocabularyMaskTests
             """),
         new RegexConstraint("(\\+\\d{1,3} )?\\(\\d{3}\\) [A-Za-zé]{2,8}\\.?"),
         new GbnfGrammarConstraint("root ::= \"SELECT \" col (\", \" col)* \" FROM \" [a-z]+ \";\"\ncol ::= [a-z_]+ | \"*\"\n"),
+        // Free text until a Hermes tool call starts, then the call.
+        new ToolCallConstraint(ToolCallFormat.Hermes, [new ToolCallSchema("f", """{"type":"object","properties":{"q":{"type":"string"}}}""")]) { Required = false },
     ];
 
     [TestCase("vocab/ggml-vocab-llama-spm.gguf")]
@@ -74,9 +77,15 @@ public sealed class RealVocabularyMaskTests
             {
                 expected = state.CanEnd;
             }
-            else if (tokenizer.IsSpecialToken(id) || tokenizer.GetTokenBytes(id).IsEmpty)
+            else if (tokenizer.GetTokenBytes(id).IsEmpty || (!tokenizer.IsSpecialToken(id) && tokenizer.GetTokenBytes(id).Contains((byte)0xFF)))
             {
+                // Bytes that can never be part of UTF-8 text.
                 expected = false;
+            }
+            else if (tokenizer.IsSpecialToken(id))
+            {
+                // A special token is its text after a 0xFF byte: allowed only where a grammar names it.
+                expected = automaton.Advance(state.AutomatonState, [0xFF, .. tokenizer.GetTokenBytes(id)]) >= 0;
             }
             else
             {

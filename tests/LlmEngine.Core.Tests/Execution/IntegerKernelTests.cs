@@ -21,21 +21,28 @@ public unsafe class IntegerKernelTests
         {
             foreach (var path in Enum.GetValues<IntegerKernelPath>())
             {
-                yield return new TestCaseData(type, path.ToString()).SetName($"{type}_{path}");
+                // 1 token: the row-by-row kernels; 6: interleaved blocks on AVX-VNNI (four tokens at once and two alone).
+                foreach (var tokens in new[] { 1, 6 })
+                {
+                    foreach (var rows in new[] { 8, 7 })
+                    {
+                        yield return new TestCaseData(type, path.ToString(), tokens, rows).SetName($"{type}_{path}_{tokens}tokens_{rows}rows");
+                    }
+                }
             }
         }
     }
 
     [TestCaseSource(nameof(Cases))]
-    public void Tile_MatchesTheDequantizedProduct(GgmlType type, string pathName)
+    public void Tile_MatchesTheDequantizedProduct(GgmlType type, string pathName, int tokens, int rows)
     {
         var path = Enum.Parse<IntegerKernelPath>(pathName);
         if (!IntegerKernelPaths.IsSupported(path))
         {
             Assert.Ignore($"{path} is not supported on this CPU");
         }
-        const int rows = 7, tokens = 5, n = 768;
-        var random = new Random((int)type * 31 + (int)path);
+        const int n = 768;
+        var random = new Random((int)type * 31 + (int)path + 7 * tokens + rows);
         var rowBytes = (int)GgmlTypeInfo.RowBytes(type, n);
         var weights = new byte[rows * rowBytes];
         var dequantized = new float[rows * n];

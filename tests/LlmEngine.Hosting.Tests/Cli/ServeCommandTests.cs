@@ -29,6 +29,10 @@ public sealed class ServeCommandTests
         (status, body) = await Http.PostAsync(client, "/v1/completions", """{"prompt":"Once upon a time","max_tokens":12,"temperature":0}""", "demo-key");
         Assert.That((string?)body!["choices"]![0]!["text"], Does.StartWith(Stories.GreedyContinuation));
 
+        (status, body) = await Http.PostAsync(client, "/v1/embeddings", """{"input":"Once upon a time"}""", "demo-key");
+        Assert.That(status, Is.EqualTo(200), body?.ToJsonString());
+        Assert.That(body!["data"]![0]!["embedding"]!.AsArray(), Has.Count.EqualTo(64), "stories260K's hidden size");
+
         (status, _) = await Http.GetAsync(client, "/v1/models");
         Assert.That(status, Is.EqualTo(401), "the key is required");
 
@@ -38,6 +42,33 @@ public sealed class ServeCommandTests
         Assert.That(text, Does.Contain("loaded the built-in demo model stories260K"));
         Assert.That(text, Does.Contain("KV cache:"));
         Assert.That(text, Does.Contain("serving stories260K at http://127.0.0.1:"));
+    }
+
+    [Test]
+    public async Task ServesAnEncoderOnlyModelForEmbeddingsAndRefusesGeneration()
+    {
+        using var bert = TinyBert.Write();
+        using var stop = new CancellationTokenSource();
+        var address = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var log = new StringWriter();
+        var settings = new ServeSettings { Model = bert.Path, Host = "127.0.0.1", Port = 0, Threads = 1, ServedModelNames = ["bge-tiny"] };
+        var run = ServeCommand.RunAsync(settings, log, stop.Token, address.SetResult);
+
+        using var client = new HttpClient { BaseAddress = await address.Task.WaitAsync(TimeSpan.FromMinutes(2)) };
+        var (status, body) = await Http.PostAsync(client, "/v1/embeddings", """{"model":"bge-tiny","input":["hello world","the cat"]}""");
+        Assert.That(status, Is.EqualTo(200), body?.ToJsonString());
+        Assert.That(body!["data"]!.AsArray().Select(d => d!["embedding"]!.AsArray().Count), Is.EqualTo(new[] { TinyBert.Hidden, TinyBert.Hidden }));
+        (status, body) = await Http.GetAsync(client, "/v1/models");
+        Assert.That((string?)body!["data"]![0]!["id"], Is.EqualTo("bge-tiny"));
+        (status, body) = await Http.PostAsync(client, "/v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}]}""");
+        Assert.That(status, Is.EqualTo(400), body?.ToJsonString());
+        Assert.That((string?)body!["error"]!["message"], Does.StartWith("The model `bge-tiny` does not support chat completions"));
+        using var health = await client.GetAsync("/health");
+        Assert.That((int)health.StatusCode, Is.EqualTo(200));
+
+        await stop.CancelAsync();
+        Assert.That(await run, Is.EqualTo(0));
+        Assert.That(log.ToString(), Does.Contain("encoder-only model").And.Contain("serving bge-tiny at"));
     }
 
     [Test]

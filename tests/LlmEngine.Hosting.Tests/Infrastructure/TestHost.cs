@@ -22,13 +22,14 @@ internal sealed class TestHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly IAsyncDisposable? _owned;
+    private readonly ILlmEngine? _engine;
 
-    private TestHost(WebApplication app, HttpClient client, Uri baseAddress, ILlmEngine engine, IAsyncDisposable? owned)
+    private TestHost(WebApplication app, HttpClient client, Uri baseAddress, ILlmEngine? engine, IAsyncDisposable? owned)
     {
         _app = app;
         Client = client;
         BaseAddress = baseAddress;
-        Engine = engine;
+        _engine = engine;
         _owned = owned;
     }
 
@@ -36,7 +37,8 @@ internal sealed class TestHost : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public ILlmEngine Engine { get; }
+    /// <summary>The engine being served (none for an encoder-only model).</summary>
+    public ILlmEngine Engine => _engine ?? throw new InvalidOperationException("This host serves an encoder-only model: it has no engine.");
 
     public IServiceProvider Services => _app.Services;
 
@@ -67,7 +69,7 @@ internal sealed class TestHost : IAsyncDisposable
     public static Task<TestHost> LocalModelAsync(LocalModel model, Action<OpenAiServerOptions>? configure = null, bool kestrel = false) =>
         StartAsync(s => s.AddSingleton(model), configure, kestrel, model.Engine, owned: null);
 
-    public static async Task<TestHost> StartAsync(Action<IServiceCollection> services, Action<OpenAiServerOptions>? configure, bool kestrel, ILlmEngine engine, IAsyncDisposable? owned)
+    public static async Task<TestHost> StartAsync(Action<IServiceCollection> services, Action<OpenAiServerOptions>? configure, bool kestrel, ILlmEngine? engine, IAsyncDisposable? owned)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();

@@ -172,13 +172,9 @@ internal sealed unsafe class MatMulJob : IParallelWork
         var w = target.Weights;
         var tile = _tiles[worker];
         var results = _results[worker];
-        for (var r = 0; r < rows; r += DecodedWeightTile.MaxRows)
-        {
-            var count = Math.Min(DecodedWeightTile.MaxRows, rows - r);
-            var row = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(w.RowData(firstRow + r)));
-            tile.Decode(w.Type, row, w.RowBytes, count, w.Columns);
-            IntegerMatMul.Multiply(KernelPath, tile, _activations!, 0, _tokens, results + r, TileRows);
-        }
+        var row = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(w.RowData(firstRow)));
+        tile.Decode(w.Type, row, w.RowBytes, rows, w.Columns);
+        IntegerMatMul.Multiply(KernelPath, tile, _activations!, 0, _tokens, results, TileRows);
         Store(target, firstRow, rows, 0, _tokens, results);
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using LlmEngine.Sampling.Constraints.Matching;
 using LlmEngine.Tokenization;
@@ -21,6 +22,7 @@ public sealed class TokenVocabulary
     /// <summary>The byte that starts a special token's bytes as grammars see them.</summary>
     internal const byte SpecialTokenPrefix = 0xFF;
 
+    private readonly ConcurrentDictionary<(Grammars.ByteSet Bytes, bool AllChars), Lazy<UniformTokenSplit>> _uniformSplits = new();
     private readonly byte[] _bytes;
     private readonly int[] _offsets;
     private readonly bool[] _isEnd;
@@ -104,4 +106,8 @@ public sealed class TokenVocabulary
     internal ReadOnlySpan<byte> GetBytes(int id) => _bytes.AsSpan(_offsets[id], _offsets[id + 1] - _offsets[id]);
 
     internal bool IsEndToken(int id) => _isEnd[id];
+
+    /// <summary>The split of the vocabulary for states with a long run on <paramref name="runBytes"/> (built once per signature).</summary>
+    internal UniformTokenSplit GetUniformSplit(Grammars.ByteSet runBytes, bool allChars) =>
+        _uniformSplits.GetOrAdd((runBytes, allChars), key => new Lazy<UniformTokenSplit>(() => UniformTokenSplit.Create(this, key.Bytes, key.AllChars))).Value;
 }

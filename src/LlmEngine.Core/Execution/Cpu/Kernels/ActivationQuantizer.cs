@@ -99,6 +99,16 @@ internal static unsafe class ActivationQuantizer
         }
     }
 
+    /// <summary><paramref name="q"/> + 128 as unsigned bytes (flipping the sign bit), <paramref name="n"/> a multiple of 32.</summary>
+    public static void ToUnsigned(sbyte* q, byte* u, int n)
+    {
+        var flip = Vector256.Create((byte)0x80);
+        for (var i = 0; i < n; i += 32)
+        {
+            (Vector256.Load((byte*)q + i) ^ flip).Store(u + i);
+        }
+    }
+
     /// <summary>The element of largest magnitude, the first of equals (as ggml's loop keeps it).</summary>
     private static float SignedExtreme(float* x)
     {

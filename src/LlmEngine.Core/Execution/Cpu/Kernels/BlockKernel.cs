@@ -24,12 +24,12 @@ internal static unsafe class BlockKernel
             var xq = activations.BlockQuants(firstToken + t);
             var xd = activations.BlockScales(firstToken + t);
             var y = results + (long)t * tokenStep;
-            if (tile.Rows == 4)
+            var r = 0;
+            for (; r + 4 <= tile.Rows; r += 4)
             {
-                Rows4<TDot>(w, stride, tile.Scales, scaleStride, xq, xd, blocks, y);
-                continue;
+                Rows4<TDot>(w + (long)r * stride, stride, tile.Scales + r * scaleStride, scaleStride, xq, xd, blocks, y + r);
             }
-            for (var r = 0; r < tile.Rows; r++)
+            for (; r < tile.Rows; r++)
             {
                 y[r] = Row<TDot>(w + (long)r * stride, tile.Scales + r * scaleStride, xq, xd, blocks);
             }

@@ -14,8 +14,11 @@ namespace LlmEngine.Execution.Cpu.Kernels;
 /// </summary>
 internal sealed unsafe class DecodedWeightTile
 {
-    /// <summary>Rows decoded and multiplied together.</summary>
-    public const int MaxRows = 4;
+    /// <summary>Rows decoded and multiplied together (<see cref="MatMulJob.TileRows"/>).</summary>
+    public const int MaxRows = 8;
+
+    /// <summary>Bytes per 32-element block of the interleaved layout: eight 32-byte vectors, the corrections and the scales.</summary>
+    public const int InterleavedBlockBytes = 8 * 32 + 32 + 32;
 
     private readonly int _maxColumns;
 
@@ -29,7 +32,15 @@ internal sealed unsafe class DecodedWeightTile
         Coefficients = (short*)memory.Allocate((long)MaxRows * _maxColumns / 16 / 2);
         Scales = memory.Allocate((long)MaxRows * (_maxColumns / 32));
         MinScales = memory.Allocate((long)MaxRows * (_maxColumns / 256));
+        Interleaved = (byte*)memory.Allocate((long)_maxColumns / 32 * InterleavedBlockBytes / sizeof(float));
     }
+
+    /// <summary>
+    /// Blocks, after <see cref="Interleave"/>: per 32-element block, eight vectors whose lane j holds four consecutive
+    /// weights of row j, then each row's correction (-128 times its weight sum, for activations offset to unsigned)
+    /// and each row's scale.
+    /// </summary>
+    public byte* Interleaved { get; }
 
     /// <summary>Rows held.</summary>
     public int Rows { get; private set; }
@@ -92,5 +103,19 @@ internal sealed unsafe class DecodedWeightTile
                     throw new NotSupportedException($"{type} rows have no integer kernel.");
             }
         }
+    }
+
+    /// <summary>
+    /// Rearranges decoded block rows into <see cref="Interleaved"/> for <see cref="InterleavedBlockKernel"/>; rows past
+    /// <see cref="Rows"/> are zero. Needs AVX-VNNI.
+    /// </summary>
+    public void Interleave()
+    {
+        for (var r = Rows; r < MaxRows; r++)
+        {
+            new Span<byte>(Quants + (long)r * QuantStride, Columns).Clear();
+            new Span<float>(Scales + r * (QuantStride / 32), Columns / 32).Clear();
+        }
+        InterleavedLayout.Write(this);
     }
 }

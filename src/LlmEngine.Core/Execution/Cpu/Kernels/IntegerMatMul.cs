@@ -8,6 +8,9 @@ namespace LlmEngine.Execution.Cpu.Kernels;
 /// </summary>
 internal static unsafe class IntegerMatMul
 {
+    /// <summary>Tokens from which block rows are interleaved (<see cref="InterleavedBlockKernel"/>) rather than multiplied row by row.</summary>
+    public const int InterleaveMinTokens = 2;
+
     /// <summary>The activation format <paramref name="type"/> multiplies against, or <see cref="ActivationFormat.None"/> when it has no integer kernel for rows of <paramref name="columns"/>.</summary>
     public static ActivationFormat FormatOf(GgmlType type, int columns) => type switch
     {
@@ -18,11 +21,19 @@ internal static unsafe class IntegerMatMul
 
     /// <summary>
     /// <c>results[t * tokenStep + r] = row r of <paramref name="tile"/> · token (firstToken + t)</c> of
-    /// <paramref name="activations"/>, which must hold the tile's format, on <paramref name="path"/>.
+    /// <paramref name="activations"/>, which must hold the tile's format, on <paramref name="path"/>. The interleaved
+    /// kernel writes all <see cref="DecodedWeightTile.MaxRows"/> results per token, so <paramref name="tokenStep"/> must
+    /// be at least that.
     /// </summary>
     public static void Multiply(IntegerKernelPath path, DecodedWeightTile tile, QuantizedActivations activations, int firstToken, int tokens, float* results, int tokenStep)
     {
         var blocks = tile.Format == ActivationFormat.Blocks;
+        if (blocks && path == IntegerKernelPath.AvxVnni && tokens >= InterleaveMinTokens)
+        {
+            tile.Interleave();
+            InterleavedBlockKernel.Multiply(tile, activations, firstToken, tokens, results, tokenStep);
+            return;
+        }
         switch (path)
         {
             case IntegerKernelPath.AvxVnni when blocks:

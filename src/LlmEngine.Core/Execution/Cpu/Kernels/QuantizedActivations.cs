@@ -9,6 +9,7 @@ internal sealed unsafe class QuantizedActivations
 {
     private readonly long _rowBytes;
     private readonly sbyte* _blockQuants;
+    private readonly byte* _blockUnsigned;
     private readonly float* _blockScales;
     private readonly sbyte* _superQuants;
     private readonly float* _superScales;
@@ -22,6 +23,7 @@ internal sealed unsafe class QuantizedActivations
         // Rows start on a cache line, so the kernels' 32-byte loads never split one.
         _rowBytes = (maxColumns + 63) / 64 * 64;
         _blockQuants = (sbyte*)memory.Allocate(maxTokens * _rowBytes / sizeof(float));
+        _blockUnsigned = (byte*)memory.Allocate(maxTokens * _rowBytes / sizeof(float));
         _blockScales = memory.Allocate((long)maxTokens * (maxColumns / ActivationQuantizer.Block + 1));
         _superQuants = (sbyte*)memory.Allocate(maxTokens * _rowBytes / sizeof(float));
         _superScales = memory.Allocate((long)maxTokens * (maxColumns / ActivationQuantizer.SuperBlock + 1));
@@ -74,6 +76,7 @@ internal sealed unsafe class QuantizedActivations
         if (format == ActivationFormat.Blocks)
         {
             ActivationQuantizer.Blocks(x, columns, BlockQuants(token), BlockScales(token));
+            ActivationQuantizer.ToUnsigned(BlockQuants(token), BlockUnsigned(token), columns);
         }
         else
         {
@@ -83,6 +86,9 @@ internal sealed unsafe class QuantizedActivations
 
     /// <summary>Quants of row <paramref name="token"/> in the block format.</summary>
     public sbyte* BlockQuants(int token) => _blockQuants + token * _rowBytes;
+
+    /// <summary>Quants of row <paramref name="token"/> in the block format plus 128, as unsigned bytes (for <see cref="InterleavedBlockKernel"/>).</summary>
+    public byte* BlockUnsigned(int token) => _blockUnsigned + token * _rowBytes;
 
     /// <summary>Scales of row <paramref name="token"/> in the block format, one per 32.</summary>
     public float* BlockScales(int token) => _blockScales + (long)token * (MaxColumns / ActivationQuantizer.Block + 1);

@@ -51,12 +51,13 @@ internal sealed class VocabularyTrie
 
     public int NodeCount => Label.Length;
 
-    public static VocabularyTrie Build(TokenVocabulary vocabulary)
+    /// <summary>The trie of the vocabulary's grammar-eligible tokens, or of those <paramref name="include"/> keeps.</summary>
+    public static VocabularyTrie Build(TokenVocabulary vocabulary, Func<int, bool>? include = null)
     {
         var ids = new List<int>(vocabulary.Size);
         for (var id = 0; id < vocabulary.Size; id++)
         {
-            if (!vocabulary.GetBytes(id).IsEmpty)
+            if (!vocabulary.GetBytes(id).IsEmpty && (include is null || include(id)))
             {
                 ids.Add(id);
             }
