@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
-using System.Text.Unicode;
 using System.Text.Json.Serialization.Metadata;
+using System.Text.Unicode;
 using LlmEngine.Hosting.Errors;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
