@@ -85,7 +85,9 @@ internal static class GgufTokenizerLoader
             AddBos = addBos && ids.Bos is not null,
             AddEos = addEos && ids.Eos is not null,
             AddSeparator = addSeparator && ids.Sep is not null,
-            RemoveLeadingSpaceOnDecode = kind == "llama" && addSpacePrefix,
+            // WordPiece vocabularies in GGUF mark word starts with ▁, so a decoded text would start with a space that the
+            // original never had (Hugging Face's WordPiece decoder drops it too).
+            RemoveLeadingSpaceOnDecode = (kind == "llama" && addSpacePrefix) || kind == "bert",
             EndOfGenerationTokenIds = endOfGeneration,
         });
     }

@@ -235,10 +235,14 @@ public class LlmEngineTests
     [Test]
     public async Task RequestIdsMustBeUniqueWhileRunning()
     {
-        var (engine, _) = Create();
+        var (engine, executor) = Create();
         using var _e = engine;
+        // Hold the engine loop in its first step so the first request is certainly still running when the duplicate comes.
+        using var release = new ManualResetEventSlim();
+        executor.BeforeStep = () => release.Wait(TimeSpan.FromSeconds(30));
         var first = engine.AddRequest("same", EngineHarness.Prompt(10), Greedy(3));
         Assert.Throws<ArgumentException>(() => engine.AddRequest("same", EngineHarness.Prompt(10), Greedy(3)));
+        release.Set();
         await first.ReadAllAsync().ToListAsync();
         var again = engine.AddRequest("same", EngineHarness.Prompt(10), Greedy(3));
         Assert.That((await again.ReadAllAsync().ToListAsync())[^1].Finished, Is.True);
