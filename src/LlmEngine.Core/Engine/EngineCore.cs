@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LlmEngine.Execution;
+using LlmEngine.Execution.Cpu;
 using LlmEngine.KVCache;
 using LlmEngine.Sampling;
 using LlmEngine.Scheduling;
@@ -21,6 +22,9 @@ internal sealed class EngineCore
     private readonly ILogger _logger;
     private readonly Scheduler _scheduler;
     private readonly Sampler _sampler;
+    private readonly BatchSampler _batchSampler;
+    private readonly CpuWorkerPool? _pool;
+    private readonly int[] _sampleIndex;
     private readonly ForwardBatch _batch;
     private readonly ForwardBatchBuilder _batchBuilder;
     private readonly LogprobsBuffer _logprobs = new();
@@ -41,6 +45,9 @@ internal sealed class EngineCore
         KVCacheManager = new KVCacheManager(numBlocks, executor.BlockSize, enablePrefixCaching);
         _scheduler = new Scheduler(config, KVCacheManager);
         _sampler = new Sampler(_vocabularySize);
+        _pool = (executor as IWorkerPoolProvider)?.WorkerPool;
+        _batchSampler = new BatchSampler(_sampler, _pool?.ThreadCount ?? 1, config.MaxNumSeqs);
+        _sampleIndex = new int[config.MaxNumSeqs];
         _batch = new ForwardBatch(config.MaxNumBatchedTokens, config.MaxNumSeqs);
         _batchBuilder = new ForwardBatchBuilder(executor.BlockSize);
         _logits = new float[Math.Min(config.MaxNumSeqs, 8) * _vocabularySize];
@@ -141,6 +148,7 @@ internal sealed class EngineCore
         }
         _scheduler.OnStepComputed(output);
         _stepComputedAt = Stopwatch.GetTimestamp();
+        SampleRows(output);
 
         for (var i = 0; i < output.NumScheduledRequests; i++)
         {
@@ -153,7 +161,7 @@ internal sealed class EngineCore
             var completion = (CompletionState)request.Owner!;
             try
             {
-                ProcessRequest(request, completion);
+                ProcessRequest(request, completion, _sampleIndex[i]);
             }
             catch (Exception error)
             {
@@ -180,7 +188,22 @@ internal sealed class EngineCore
         _toReport.Clear();
     }
 
-    private void ProcessRequest(Request request, CompletionState completion)
+    // Every row is drawn before any request is processed, so the draws can run in parallel; a constrained request's
+    // row is drawn when it is processed, on this thread, because its constraint state advances with each token.
+    private void SampleRows(SchedulerOutput output)
+    {
+        _batchSampler.Clear();
+        for (var i = 0; i < output.NumScheduledRequests; i++)
+        {
+            var request = output.GetScheduledRequest(i);
+            _sampleIndex[i] = !request.IsFinished && request.HasSampleRow && request.SamplingState?.Constraint is null
+                ? _batchSampler.Add(request, request.LogitsRowStart + request.NumPromptLogprobRows)
+                : -1;
+        }
+        _batchSampler.Run(_logits, _pool);
+    }
+
+    private void ProcessRequest(Request request, CompletionState completion, int sampleIndex)
     {
         var state = completion.Parent;
         if (request.NumPromptLogprobRows > 0)
@@ -196,15 +219,24 @@ internal sealed class EngineCore
             return;
         }
 
-        var row = request.LogitsRowStart + request.NumPromptLogprobRows;
-        var logits = _logits.AsSpan(row * _vocabularySize, _vocabularySize);
-        var token = _sampler.Sample(request, logits, _logprobs);
+        int token;
+        var logprobs = _logprobs;
+        if (sampleIndex >= 0)
+        {
+            token = _batchSampler.Token(sampleIndex);
+            logprobs = _batchSampler.Logprobs(sampleIndex);
+        }
+        else
+        {
+            var row = request.LogitsRowStart + request.NumPromptLogprobRows;
+            token = _sampler.Sample(request, _logits.AsSpan(row * _vocabularySize, _vocabularySize), _logprobs);
+        }
         request.AppendOutputToken(token);
         NumGenerationTokens++;
         state.MarkToken(_stepComputedAt);
         if (completion.Logprobs is not null)
         {
-            completion.Logprobs.Add(ToPositionLogprobs(_logprobs));
+            completion.Logprobs.Add(ToPositionLogprobs(logprobs));
         }
 
         var status = StopChecker.Check(request, _scheduler.Config.MaxModelLength, _endOfGenerationTokenIds, completion.StopTokenIds, out var stopReason);

@@ -28,7 +28,11 @@ public class StepAllocationTests
         using var model = ModelLoader.Load(path);
         using var executor = new CpuModelExecutor(model, new CpuModelExecutorOptions
         {
-            NumBlocks = 96, BlockSize = 16, ThreadCount = 2, MaxBatchTokens = 64, MaxNumSequences = 4,
+            NumBlocks = 96,
+            BlockSize = 16,
+            ThreadCount = 2,
+            MaxBatchTokens = 64,
+            MaxNumSequences = 4,
         });
         var tokenizer = TokenizerFactory.FromGguf(path);
         var config = new SchedulerConfig(4, 64, 512, EnableChunkedPrefill: true, SchedulingPolicy.Fcfs);

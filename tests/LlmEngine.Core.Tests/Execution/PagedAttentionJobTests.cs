@@ -18,9 +18,19 @@ public unsafe class PagedAttentionJobTests
         const int BlockSize = 16;
         var config = new ModelConfig
         {
-            Architecture = "llama", VocabularySize = 8, HiddenSize = heads * headDim, NumLayers = 1, NumHeads = heads,
-            NumKvHeads = kvHeads, HeadDim = headDim, IntermediateSize = 8, ContextLength = 128, RmsNormEpsilon = 1e-5f,
-            RopeTheta = 10000, RopeDimensions = headDim, RopeStyle = RopeStyle.Normal,
+            Architecture = "llama",
+            VocabularySize = 8,
+            HiddenSize = heads * headDim,
+            NumLayers = 1,
+            NumHeads = heads,
+            NumKvHeads = kvHeads,
+            HeadDim = headDim,
+            IntermediateSize = 8,
+            ContextLength = 128,
+            RmsNormEpsilon = 1e-5f,
+            RopeTheta = 10000,
+            RopeDimensions = headDim,
+            RopeStyle = RopeStyle.Normal,
         };
         // Three sequences: a 37-token context decoding one token, a 5-token prompt, and a 70-token context with 2 new tokens.
         int[] contexts = [37, 5, 70];

@@ -10,7 +10,7 @@ namespace LlmEngine.Execution.Cpu;
 /// mapped model (dequantized a tile of rows at a time), matrix rows split over a persistent worker pool.
 /// Supports the architectures in <see cref="GgufModelConfig"/> (llama, mistral, qwen2, qwen3, phi3).
 /// </summary>
-public sealed unsafe class CpuModelExecutor : IModelExecutor
+public sealed unsafe class CpuModelExecutor : IModelExecutor, IWorkerPoolProvider
 {
     private readonly ModelConfig _config;
     private readonly TransformerWeights _weights;
@@ -102,6 +102,9 @@ public sealed unsafe class CpuModelExecutor : IModelExecutor
 
     /// <summary>The model's configuration.</summary>
     public ModelConfig Config => _config;
+
+    /// <inheritdoc />
+    CpuWorkerPool IWorkerPoolProvider.WorkerPool => _pool;
 
     /// <inheritdoc />
     public void Execute(ForwardBatch batch, Span<float> logits)

@@ -39,10 +39,11 @@ public sealed class CpuModelExecutorOptions
 
     /// <summary>
     /// Whether the worker threads are pinned to CPUs (Linux; elsewhere, or when the OS refuses, they are not). A pinned
-    /// worker keeps its caches between operations; on a machine shared with other busy processes the OS can no longer
-    /// move it to an idle CPU.
+    /// worker keeps its caches between operations, which pays on a machine the engine has to itself; on a machine
+    /// shared with other busy processes the OS can no longer move a pinned worker to an idle CPU, and decode steps
+    /// measured slower there (docs/performance.md), hence off by default.
     /// </summary>
-    public bool PinThreads { get; set; } = true;
+    public bool PinThreads { get; set; }
 
     /// <summary>
     /// How long an idle worker spins waiting for the next operation before it parks (null: 200 µs). Spinning makes the
