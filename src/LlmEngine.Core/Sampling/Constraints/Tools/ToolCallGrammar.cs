@@ -120,10 +120,10 @@ internal static class ToolCallGrammar
         var tagged = GrammarExpr.Seq(GrammarExpr.Marker(PythonTag), calls);
         if (spec.Required)
         {
-            return GrammarExpr.Alt(calls, tagged);
+            return GrammarExpr.Alt(GrammarExpr.Seq(JsonText.LeadingSpace, calls), tagged);
         }
         var text = FreeText.Avoiding(PythonTag, excludedFirst: "{" + WhiteSpace);
-        return GrammarExpr.Alt(calls, GrammarExpr.Seq(text, GrammarExpr.Optional(tagged)));
+        return GrammarExpr.Alt(GrammarExpr.Seq(JsonText.LeadingSpace, calls), GrammarExpr.Seq(text, GrammarExpr.Optional(tagged)));
     }
 
     // [TOOL_CALLS][{...}, {...}]; in auto mode, text without the marker first.
@@ -141,6 +141,7 @@ internal static class ToolCallGrammar
         var calls = parallel
             ? GrammarExpr.Alt(call, GrammarExpr.Seq(GrammarExpr.Lit("["), ws, Repeated(call, GrammarExpr.Seq(ws, GrammarExpr.Lit(","), ws), true), ws, GrammarExpr.Lit("]")))
             : call;
+        calls = GrammarExpr.Seq(JsonText.LeadingSpace, calls);
         return spec.Required ? calls : GrammarExpr.Alt(calls, FreeText.NotStartingWith("{[`" + WhiteSpace, FreeText.Any));
     }
 }
