@@ -126,11 +126,11 @@ internal static class ToolCallGrammar
         return GrammarExpr.Alt(GrammarExpr.Seq(JsonText.LeadingSpace, calls), GrammarExpr.Seq(text, GrammarExpr.Optional(tagged)));
     }
 
-    // [TOOL_CALLS][{...}, {...}]; in auto mode, text without the marker first.
+    // [TOOL_CALLS][{...}, {...}] (v0.3 templates put a space before the bracket); in auto mode, text without the marker first.
     private static GrammarExpr Mistral(GrammarExpr call, GrammarExpr ws, ToolCallConstraint spec)
     {
         var calls = Repeated(call, GrammarExpr.Seq(ws, GrammarExpr.Lit(","), ws), spec.AllowParallelCalls || !spec.Required);
-        var block = GrammarExpr.Seq(GrammarExpr.Marker(MistralMarker), GrammarExpr.Lit("["), ws, calls, ws, GrammarExpr.Lit("]"));
+        var block = GrammarExpr.Seq(GrammarExpr.Marker(MistralMarker), ws, GrammarExpr.Lit("["), ws, calls, ws, GrammarExpr.Lit("]"));
         return spec.Required ? block : GrammarExpr.Seq(FreeText.Avoiding(MistralMarker), GrammarExpr.Optional(block));
     }
 
