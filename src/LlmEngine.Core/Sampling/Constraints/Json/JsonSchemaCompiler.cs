@@ -57,7 +57,7 @@ internal sealed partial class JsonSchemaCompiler
     public static Grammar Compile(string schemaText, ConstraintOptions options)
     {
         var builder = new GrammarBuilder();
-        builder.Define("root", CompileInto(builder, schemaText, options, ""));
+        builder.Define("root", GrammarExpr.Seq(JsonText.LeadingSpace, CompileInto(builder, schemaText, options, "")));
         return builder.Build("root");
     }
 
@@ -90,7 +90,7 @@ internal sealed partial class JsonSchemaCompiler
     {
         var builder = new GrammarBuilder();
         JsonText.DefineCommonRules(builder, options);
-        builder.Define("root", GrammarExpr.Ref(JsonText.ObjectRule));
+        builder.Define("root", GrammarExpr.Seq(JsonText.LeadingSpace, GrammarExpr.Ref(JsonText.ObjectRule)));
         return builder.Build("root");
     }
 

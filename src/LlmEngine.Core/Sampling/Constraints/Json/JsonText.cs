@@ -31,6 +31,12 @@ internal static class JsonText
     /// </summary>
     public static CodePointSet Standalone => s_standalone.Value;
 
+    /// <summary>
+    /// An optional space before a whole JSON output (whitespace JSON permits): SentencePiece vocabularies spell a
+    /// text's first word with one (<c>▁{</c>), and a model writes its answer the way the tokenizer spells it.
+    /// </summary>
+    public static GrammarExpr LeadingSpace { get; } = GrammarExpr.Optional(GrammarExpr.Lit(" "));
+
     /// <summary>Whitespace allowed where JSON permits it, per the options.</summary>
     public static GrammarExpr Whitespace(ConstraintOptions options) => options.MaxWhitespace == 0
         ? GrammarExpr.Empty

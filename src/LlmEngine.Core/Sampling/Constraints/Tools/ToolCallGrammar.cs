@@ -120,17 +120,17 @@ internal static class ToolCallGrammar
         var tagged = GrammarExpr.Seq(GrammarExpr.Marker(PythonTag), calls);
         if (spec.Required)
         {
-            return GrammarExpr.Alt(calls, tagged);
+            return GrammarExpr.Alt(GrammarExpr.Seq(JsonText.LeadingSpace, calls), tagged);
         }
         var text = FreeText.Avoiding(PythonTag, excludedFirst: "{" + WhiteSpace);
-        return GrammarExpr.Alt(calls, GrammarExpr.Seq(text, GrammarExpr.Optional(tagged)));
+        return GrammarExpr.Alt(GrammarExpr.Seq(JsonText.LeadingSpace, calls), GrammarExpr.Seq(text, GrammarExpr.Optional(tagged)));
     }
 
-    // [TOOL_CALLS][{...}, {...}]; in auto mode, text without the marker first.
+    // [TOOL_CALLS][{...}, {...}] (v0.3 templates put a space before the bracket); in auto mode, text without the marker first.
     private static GrammarExpr Mistral(GrammarExpr call, GrammarExpr ws, ToolCallConstraint spec)
     {
         var calls = Repeated(call, GrammarExpr.Seq(ws, GrammarExpr.Lit(","), ws), spec.AllowParallelCalls || !spec.Required);
-        var block = GrammarExpr.Seq(GrammarExpr.Marker(MistralMarker), GrammarExpr.Lit("["), ws, calls, ws, GrammarExpr.Lit("]"));
+        var block = GrammarExpr.Seq(GrammarExpr.Marker(MistralMarker), ws, GrammarExpr.Lit("["), ws, calls, ws, GrammarExpr.Lit("]"));
         return spec.Required ? block : GrammarExpr.Seq(FreeText.Avoiding(MistralMarker), GrammarExpr.Optional(block));
     }
 
@@ -141,6 +141,7 @@ internal static class ToolCallGrammar
         var calls = parallel
             ? GrammarExpr.Alt(call, GrammarExpr.Seq(GrammarExpr.Lit("["), ws, Repeated(call, GrammarExpr.Seq(ws, GrammarExpr.Lit(","), ws), true), ws, GrammarExpr.Lit("]")))
             : call;
+        calls = GrammarExpr.Seq(JsonText.LeadingSpace, calls);
         return spec.Required ? calls : GrammarExpr.Alt(calls, FreeText.NotStartingWith("{[`" + WhiteSpace, FreeText.Any));
     }
 }
