@@ -1,6 +1,6 @@
 using LlmEngine.Sampling.Constraints;
-using LlmEngine.Tokenization;
 using LlmEngine.Tests.Infrastructure;
+using LlmEngine.Tokenization;
 using NUnit.Framework;
 
 namespace LlmEngine.Tests.Constraints;

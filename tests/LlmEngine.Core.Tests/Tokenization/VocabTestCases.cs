@@ -1,6 +1,6 @@
 using System.Text;
-using LlmEngine.Tokenization;
 using LlmEngine.Tests.Infrastructure;
+using LlmEngine.Tokenization;
 
 namespace LlmEngine.Tests.Tokenization;
 
