@@ -4,7 +4,8 @@ namespace LlmEngine.Chat.ToolCalls;
 /// Hermes-style calls (Qwen2.5, Qwen3, NousResearch Hermes): each call is
 /// <c>&lt;tool_call&gt;{"name": ..., "arguments": {...}}&lt;/tool_call&gt;</c>, with text allowed around them.
 /// A block whose JSON is not a call stays text, markers included; a block left open when the output ends is still
-/// a call if its JSON is complete (models often stop at EOS before the closing tag).
+/// a call if its JSON is complete (models often stop at EOS before the closing tag). A closing tag inside a JSON string
+/// of the call is part of that string.
 /// </summary>
 internal sealed class HermesToolCallParser : ToolCallParser
 {
@@ -33,7 +34,7 @@ internal sealed class HermesToolCallParser : ToolCallParser
                 _pending = _pending[(open + Open.Length)..];
                 _inCall = true;
             }
-            var close = _pending.IndexOf(Close, StringComparison.Ordinal);
+            var close = FindClose(_pending);
             if (close < 0)
             {
                 return;
@@ -50,6 +51,42 @@ internal sealed class HermesToolCallParser : ToolCallParser
                 EmitText(Open + body + Close);
             }
         }
+    }
+
+    // The closing tag that ends the block: the first one outside a JSON string, so an argument whose text contains
+    // "</tool_call>" (which a constrained call may produce, and a model may write) does not cut the call short.
+    private static int FindClose(string pending)
+    {
+        var inString = false;
+        var escaped = false;
+        for (var i = 0; i < pending.Length; i++)
+        {
+            var c = pending[i];
+            if (inString)
+            {
+                if (escaped)
+                {
+                    escaped = false;
+                }
+                else if (c == '\\')
+                {
+                    escaped = true;
+                }
+                else if (c == '"')
+                {
+                    inString = false;
+                }
+            }
+            else if (c == '"')
+            {
+                inString = true;
+            }
+            else if (c == '<' && string.CompareOrdinal(pending, i, Close, 0, Close.Length) == 0)
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     protected override void Complete()

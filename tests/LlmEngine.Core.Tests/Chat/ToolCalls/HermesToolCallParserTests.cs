@@ -23,6 +23,7 @@ public sealed class HermesToolCallParserTests
         new object[] { """<tool_call>{"name": "f", "arguments": "{\"a\": 1}"}</tool_call>""", "call:f{\"a\":1}" },
         new object[] { """<tool_call>{"name": "f", "arguments": {"s": "h\u00e9 \"q\" }"}}</tool_call>""", "call:f{\"s\":\"h\\u00E9 \\u0022q\\u0022 }\"}" },
         new object[] { """<tool_call>{"type": "function", "function": {"name": "f", "arguments": {"n": 1}}}</tool_call>""", "call:f{\"n\":1}" },
+        new object[] { """<tool_call>{"name": "f", "arguments": {"s": "a</tool_call>b"}}</tool_call> x""", "call:f{\"s\":\"a\\u003C/tool_call\\u003Eb\"}|text: x" },
     ];
 
     [TestCaseSource(nameof(s_cases))]

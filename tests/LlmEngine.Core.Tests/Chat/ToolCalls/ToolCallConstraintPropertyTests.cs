@@ -130,7 +130,14 @@ public sealed class ToolCallConstraintPropertyTests
                 Assert.That(tool, Is.Not.Null, $"call of an unknown tool in {text}");
                 Validate(tool!, call, text);
             }
-            assert(tools, pick, calls, rest);
+            try
+            {
+                assert(tools, pick, calls, rest);
+            }
+            catch (Exception e) when (e is AssertionException or MultipleAssertException)
+            {
+                throw new AssertionException($"{e.Message}\nfull output: {text}");
+            }
         }, iter: 80, threads: 1);
         Assert.That(incomplete, Is.LessThan(8), "outputs should finish within the length cap");
     }
