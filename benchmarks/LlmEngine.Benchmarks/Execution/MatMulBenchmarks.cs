@@ -13,7 +13,7 @@ namespace LlmEngine.Benchmarks.Execution;
 /// Q4_0, and for the k-quants (whose rows need a multiple of 256 columns) Qwen2.5's down projection and
 /// Llama-3.2-1B's gate/up (8192×2048), for one token (decode: matrix-vector) and 64 tokens (prompt: matrix-matrix). <c>Float</c> is the float32 path
 /// (fused dequantize-dot for one token, dequantized tiles and FMA for many); <c>Int8</c> quantizes the activations and
-/// runs the integer kernels, as llama.cpp does.
+/// runs the integer kernels, as llama.cpp does (<c>Int8Tile</c> without the in-place single-token kernels).
 /// </summary>
 [MemoryDiagnoser]
 public unsafe class MatMulBenchmarks
@@ -40,8 +40,11 @@ public unsafe class MatMulBenchmarks
     [Params(1, 64)]
     public int Tokens { get; set; }
 
-    /// <summary>Float32 activations or int8 activations with the integer kernels.</summary>
-    [Params("Float", "Int8")]
+    /// <summary>
+    /// Float32 activations, or int8 activations with the integer kernels (<c>Int8</c>: as the executor runs them, rows
+    /// read in place for one token; <c>Int8Tile</c>: rows always decoded into a tile first).
+    /// </summary>
+    [Params("Float", "Int8", "Int8Tile")]
     public string Kernel { get; set; } = "Float";
 
     /// <summary>Builds the matrix from 256 distinct quantized rows repeated (quantizing 90M values per case would dominate set-up).</summary>
@@ -64,7 +67,7 @@ public unsafe class MatMulBenchmarks
         _weights = new WeightMatrix(tensor, 0, _rows);
         _pool = new CpuWorkerPool(1);
         _memory = new NativeBuffer();
-        _job = new MatMulJob(_memory, 1, _columns, Kernel == "Int8" ? Tokens : 0);
+        _job = new MatMulJob(_memory, 1, _columns, Kernel == "Float" ? 0 : Tokens) { ReadRowsInPlace = Kernel == "Int8" };
         _x = _memory.Allocate((long)Tokens * _columns);
         _y = _memory.Allocate((long)Tokens * _rows);
         var x = QuantizedWeights.Activations(Tokens * _columns, 3);
