@@ -69,8 +69,11 @@ internal sealed unsafe class MatMulJob : IParallelWork
     /// <summary>The instruction set of the integer kernels (the best this CPU has unless a test or benchmark picks another).</summary>
     public IntegerKernelPath KernelPath { get; set; } = IntegerKernelPaths.Best;
 
-    /// <summary>Whether single-token products read rows with an in-place kernel where they lie (on by default; off decodes tiles, for comparison).</summary>
-    public bool ReadRowsInPlace { get; set; } = true;
+    /// <summary>
+    /// Token counts up to which rows with an in-place kernel are read where they lie rather than decoded into a tile
+    /// (<see cref="IntegerMatMul.InPlaceMaxTokens"/> unless a test or benchmark picks another; 0 always decodes).
+    /// </summary>
+    public int InPlaceMaxTokens { get; set; } = IntegerMatMul.InPlaceMaxTokens;
 
     /// <summary>Starts a product over <paramref name="tokens"/> input rows of <paramref name="x"/>, <paramref name="xStride"/> floats apart.</summary>
     public void Begin(float* x, int xStride, int tokens)
@@ -177,9 +180,9 @@ internal sealed unsafe class MatMulJob : IParallelWork
         var tile = _tiles[worker];
         var results = _results[worker];
         var row = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(w.RowData(firstRow)));
-        if (ReadRowsInPlace && _tokens <= IntegerMatMul.InPlaceMaxTokens && IntegerMatMul.HasInPlaceKernel(KernelPath, w.Type))
+        if (_tokens <= InPlaceMaxTokens && IntegerMatMul.HasInPlaceKernel(KernelPath, w.Type))
         {
-            // Decode: each row is used once, so it is read where it lies instead of being unpacked into the tile first.
+            // Decode: each row is used once (or a few times), so it is read where it lies instead of being unpacked into the tile first.
             for (var t = 0; t < _tokens; t++)
             {
                 IntegerMatMul.MultiplyInPlace(KernelPath, w.Type, row, w.RowBytes, rows, w.Columns, _activations!, t, results + t * TileRows);

@@ -106,13 +106,16 @@ internal static unsafe class InPlaceSuperBlockKernel
         var pattern = Vector256.Create(scales16, scales16).AsByte();
         var mask = Vector256.Create((byte)0x0F);
         var sum = Vector256<int>.Zero;
+        // Shuffle control picking short j (bytes 2j, 2j + 1) of each lane, stepped by one sub-block.
+        var control = Vector256.Create((short)0x0100).AsByte();
+        var step = Vector256.Create((byte)2);
         for (var j = 0; j < 4; j++)
         {
             var q = Vector256.Load(block + 16 + 32 * j);
             var low = q & mask;
             var high = Avx2.ShiftRightLogical(q.AsUInt16(), 4).AsByte() & mask;
-            sum = TDot.Shorts(sum, Avx2.MultiplyAddAdjacent(low, Vector256.Load(x + 64 * j)), ScaleOf(pattern, 2 * j));
-            sum = TDot.Shorts(sum, Avx2.MultiplyAddAdjacent(high, Vector256.Load(x + 64 * j + 32)), ScaleOf(pattern, 2 * j + 1));
+            sum = TDot.Shorts(sum, Avx2.MultiplyAddAdjacent(low, Vector256.Load(x + 64 * j)), ScaleOf(pattern, ref control, step));
+            sum = TDot.Shorts(sum, Avx2.MultiplyAddAdjacent(high, Vector256.Load(x + 64 * j + 32)), ScaleOf(pattern, ref control, step));
         }
         acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(sum), Vector256.Create(HalfBits.Read(block) * dx), acc);
     }
@@ -130,6 +133,9 @@ internal static unsafe class InPlaceSuperBlockKernel
         var sum = Vector256<int>.Zero - offsets;
         var low4 = Vector256.Create((byte)0x0F);
         var high2 = Vector256.Create((byte)0x30);
+        // Shuffle control picking groups (2c, 2c + 1) of the scales, stepped by two groups per 32 elements.
+        var control = Vector128.Create((byte)0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1).AsSByte();
+        var two = Vector128.Create((sbyte)2);
         for (var h = 0; h < 2; h++)
         {
             var ql0 = Vector256.Load(block + 64 * h);
@@ -141,22 +147,29 @@ internal static unsafe class InPlaceSuperBlockKernel
             var q2 = (Avx2.ShiftRightLogical(ql0.AsUInt16(), 4).AsByte() & low4) | (qh.AsByte() & high2);
             var q3 = (Avx2.ShiftRightLogical(ql32.AsUInt16(), 4).AsByte() & low4) | (Avx2.ShiftRightLogical(qh, 2).AsByte() & high2);
             var xh = x + 128 * h;
-            sum = TDot.Shorts(sum, Avx2.MultiplyAddAdjacent(q0, Vector256.Load(xh)), GroupScales(scales, 4 * h));
-            sum = TDot.Shorts(sum, Avx2.MultiplyAddAdjacent(q1, Vector256.Load(xh + 32)), GroupScales(scales, 4 * h + 1));
-            sum = TDot.Shorts(sum, Avx2.MultiplyAddAdjacent(q2, Vector256.Load(xh + 64)), GroupScales(scales, 4 * h + 2));
-            sum = TDot.Shorts(sum, Avx2.MultiplyAddAdjacent(q3, Vector256.Load(xh + 96)), GroupScales(scales, 4 * h + 3));
+            sum = TDot.Shorts(sum, Avx2.MultiplyAddAdjacent(q0, Vector256.Load(xh)), GroupScales(scales, ref control, two));
+            sum = TDot.Shorts(sum, Avx2.MultiplyAddAdjacent(q1, Vector256.Load(xh + 32)), GroupScales(scales, ref control, two));
+            sum = TDot.Shorts(sum, Avx2.MultiplyAddAdjacent(q2, Vector256.Load(xh + 64)), GroupScales(scales, ref control, two));
+            sum = TDot.Shorts(sum, Avx2.MultiplyAddAdjacent(q3, Vector256.Load(xh + 96)), GroupScales(scales, ref control, two));
         }
         return Fma.MultiplyAdd(Avx.ConvertToVector256Single(sum), Vector256.Create(HalfBits.Read(block + 208) * dx), acc);
     }
 
-    /// <summary>Q4_K: sub-block <paramref name="j"/>'s scale (short j of both lanes of <paramref name="pattern"/>) in every short.</summary>
+    /// <summary>Q4_K: the next sub-block's scale (the short of <paramref name="pattern"/> <paramref name="control"/> picks) in every short; steps <paramref name="control"/> on.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<short> ScaleOf(Vector256<byte> pattern, int j) =>
-        Avx2.Shuffle(pattern, Vector256.Create((short)(2 * j | ((2 * j + 1) << 8))).AsByte()).AsInt16();
+    private static Vector256<short> ScaleOf(Vector256<byte> pattern, ref Vector256<byte> control, Vector256<byte> step)
+    {
+        var scale = Avx2.Shuffle(pattern, control).AsInt16();
+        control += step;
+        return scale;
+    }
 
-    /// <summary>Q6_K: the scales of 32 elements' two 16-element groups (2c, 2c + 1) as 16 shorts, eight of each.</summary>
+    /// <summary>Q6_K: the scales of the next 32 elements' two 16-element groups as 16 shorts, eight of each; steps <paramref name="control"/> on.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<short> GroupScales(Vector128<sbyte> scales, int c) =>
-        Avx2.ConvertToVector256Int16(Ssse3.Shuffle(scales, Vector128.Create((byte)(2 * c), (byte)(2 * c), (byte)(2 * c), (byte)(2 * c), (byte)(2 * c), (byte)(2 * c), (byte)(2 * c), (byte)(2 * c),
-            (byte)(2 * c + 1), (byte)(2 * c + 1), (byte)(2 * c + 1), (byte)(2 * c + 1), (byte)(2 * c + 1), (byte)(2 * c + 1), (byte)(2 * c + 1), (byte)(2 * c + 1)).AsSByte()));
+    private static Vector256<short> GroupScales(Vector128<sbyte> scales, ref Vector128<sbyte> control, Vector128<sbyte> two)
+    {
+        var pattern = Avx2.ConvertToVector256Int16(Ssse3.Shuffle(scales, control));
+        control += two;
+        return pattern;
+    }
 }
