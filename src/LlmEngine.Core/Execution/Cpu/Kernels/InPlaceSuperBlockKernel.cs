@@ -104,19 +104,11 @@ internal static unsafe class InPlaceSuperBlockKernel
 
         var scales16 = Sse41.ConvertToVector128Int16(Vector128.CreateScalar(scales).AsByte());
         var pattern = Vector256.Create(scales16, scales16).AsByte();
-        var mask = Vector256.Create((byte)0x0F);
-        var sum = Vector256<int>.Zero;
-        // Shuffle control picking short j (bytes 2j, 2j + 1) of each lane, stepped by one sub-block.
-        var control = Vector256.Create((short)0x0100).AsByte();
-        var step = Vector256.Create((byte)2);
-        for (var j = 0; j < 4; j++)
-        {
-            var q = Vector256.Load(block + 16 + 32 * j);
-            var low = q & mask;
-            var high = Avx2.ShiftRightLogical(q.AsUInt16(), 4).AsByte() & mask;
-            sum = TDot.Shorts(sum, Avx2.MultiplyAddAdjacent(low, Vector256.Load(x + 64 * j)), ScaleOf(pattern, ref control, step));
-            sum = TDot.Shorts(sum, Avx2.MultiplyAddAdjacent(high, Vector256.Load(x + 64 * j + 32)), ScaleOf(pattern, ref control, step));
-        }
+        // Unrolled so that every shuffle control is a constant.
+        var sum = Q4_KPair<TDot>(block + 16, x, pattern, Vector256<int>.Zero, 0);
+        sum = Q4_KPair<TDot>(block + 48, x + 64, pattern, sum, 1);
+        sum = Q4_KPair<TDot>(block + 80, x + 128, pattern, sum, 2);
+        sum = Q4_KPair<TDot>(block + 112, x + 192, pattern, sum, 3);
         acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(sum), Vector256.Create(HalfBits.Read(block) * dx), acc);
     }
 
@@ -130,46 +122,54 @@ internal static unsafe class InPlaceSuperBlockKernel
     {
         var scales = Vector128.Load((sbyte*)(block + 192));
         var offsets = Avx2.MultiplyAddAdjacent(Avx2.ShiftLeftLogical(Avx2.ConvertToVector256Int16(scales), 5), sums);
-        var sum = Vector256<int>.Zero - offsets;
-        var low4 = Vector256.Create((byte)0x0F);
-        var high2 = Vector256.Create((byte)0x30);
-        // Shuffle control picking groups (2c, 2c + 1) of the scales, stepped by two groups per 32 elements.
-        var control = Vector128.Create((byte)0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1).AsSByte();
-        var two = Vector128.Create((sbyte)2);
-        for (var h = 0; h < 2; h++)
-        {
-            var ql0 = Vector256.Load(block + 64 * h);
-            var ql32 = Vector256.Load(block + 64 * h + 32);
-            var qh = Vector256.Load(block + 128 + 32 * h).AsUInt16();
-            // Levels of elements 128h + 32v, v = 0..3: four bits from ql, two from qh (bits 2v, 2v+1) moved to bits 4-5.
-            var q0 = (ql0 & low4) | (Avx2.ShiftLeftLogical(qh, 4).AsByte() & high2);
-            var q1 = (ql32 & low4) | (Avx2.ShiftLeftLogical(qh, 2).AsByte() & high2);
-            var q2 = (Avx2.ShiftRightLogical(ql0.AsUInt16(), 4).AsByte() & low4) | (qh.AsByte() & high2);
-            var q3 = (Avx2.ShiftRightLogical(ql32.AsUInt16(), 4).AsByte() & low4) | (Avx2.ShiftRightLogical(qh, 2).AsByte() & high2);
-            var xh = x + 128 * h;
-            sum = TDot.Shorts(sum, Avx2.MultiplyAddAdjacent(q0, Vector256.Load(xh)), GroupScales(scales, ref control, two));
-            sum = TDot.Shorts(sum, Avx2.MultiplyAddAdjacent(q1, Vector256.Load(xh + 32)), GroupScales(scales, ref control, two));
-            sum = TDot.Shorts(sum, Avx2.MultiplyAddAdjacent(q2, Vector256.Load(xh + 64)), GroupScales(scales, ref control, two));
-            sum = TDot.Shorts(sum, Avx2.MultiplyAddAdjacent(q3, Vector256.Load(xh + 96)), GroupScales(scales, ref control, two));
-        }
+        // Each half's eight group scales in both 128-bit lanes, so that in-lane shuffles with constant controls pick them.
+        var scales16 = Avx2.ConvertToVector256Int16(scales).AsInt64();
+        var sum = Q6_KHalf<TDot>(block, block + 128, x, Avx2.Permute4x64(scales16, 0b01_00_01_00).AsByte(), Vector256<int>.Zero - offsets);
+        sum = Q6_KHalf<TDot>(block + 64, block + 160, x + 128, Avx2.Permute4x64(scales16, 0b11_10_11_10).AsByte(), sum);
         return Fma.MultiplyAdd(Avx.ConvertToVector256Single(sum), Vector256.Create(HalfBits.Read(block + 208) * dx), acc);
     }
 
-    /// <summary>Q4_K: the next sub-block's scale (the short of <paramref name="pattern"/> <paramref name="control"/> picks) in every short; steps <paramref name="control"/> on.</summary>
+    /// <summary>Q4_K: 64 elements (32 bytes of nibbles), sub-blocks 2j (low nibbles) and 2j + 1 (high) with their scales from <paramref name="pattern"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<short> ScaleOf(Vector256<byte> pattern, ref Vector256<byte> control, Vector256<byte> step)
+    private static Vector256<int> Q4_KPair<TDot>(byte* nibbles, sbyte* x, Vector256<byte> pattern, Vector256<int> sum, int j)
+        where TDot : struct, IInt8Dot
     {
-        var scale = Avx2.Shuffle(pattern, control).AsInt16();
-        control += step;
-        return scale;
+        var mask = Vector256.Create((byte)0x0F);
+        var q = Vector256.Load(nibbles);
+        var low = q & mask;
+        var high = Avx2.ShiftRightLogical(q.AsUInt16(), 4).AsByte() & mask;
+        var lowScale = Avx2.Shuffle(pattern, Vector256.Create((short)(4 * j | ((4 * j + 1) << 8))).AsByte()).AsInt16();
+        var highScale = Avx2.Shuffle(pattern, Vector256.Create((short)((4 * j + 2) | ((4 * j + 3) << 8))).AsByte()).AsInt16();
+        sum = TDot.Shorts(sum, Avx2.MultiplyAddAdjacent(low, Vector256.Load(x)), lowScale);
+        return TDot.Shorts(sum, Avx2.MultiplyAddAdjacent(high, Vector256.Load(x + 32)), highScale);
     }
 
-    /// <summary>Q6_K: the scales of the next 32 elements' two 16-element groups as 16 shorts, eight of each; steps <paramref name="control"/> on.</summary>
+    /// <summary>
+    /// Q6_K: 128 elements (64 bytes of low nibbles at <paramref name="ql"/>, 32 of bit pairs at <paramref name="qh"/>),
+    /// with the half's eight group scales as shorts in both lanes of <paramref name="scales"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<short> GroupScales(Vector128<sbyte> scales, ref Vector128<sbyte> control, Vector128<sbyte> two)
+    private static Vector256<int> Q6_KHalf<TDot>(byte* ql, byte* qh, sbyte* x, Vector256<byte> scales, Vector256<int> sum)
+        where TDot : struct, IInt8Dot
     {
-        var pattern = Avx2.ConvertToVector256Int16(Ssse3.Shuffle(scales, control));
-        control += two;
-        return pattern;
+        var low4 = Vector256.Create((byte)0x0F);
+        var high2 = Vector256.Create((byte)0x30);
+        var ql0 = Vector256.Load(ql);
+        var ql32 = Vector256.Load(ql + 32);
+        var h = Vector256.Load(qh).AsUInt16();
+        // Levels of elements 32v, v = 0..3: four bits from ql, two from qh (bits 2v, 2v + 1) moved to bits 4-5.
+        var q0 = (ql0 & low4) | (Avx2.ShiftLeftLogical(h, 4).AsByte() & high2);
+        var q1 = (ql32 & low4) | (Avx2.ShiftLeftLogical(h, 2).AsByte() & high2);
+        var q2 = (Avx2.ShiftRightLogical(ql0.AsUInt16(), 4).AsByte() & low4) | (h.AsByte() & high2);
+        var q3 = (Avx2.ShiftRightLogical(ql32.AsUInt16(), 4).AsByte() & low4) | (Avx2.ShiftRightLogical(h, 2).AsByte() & high2);
+        sum = TDot.Shorts(sum, Avx2.MultiplyAddAdjacent(q0, Vector256.Load(x)), GroupScales(scales, 0));
+        sum = TDot.Shorts(sum, Avx2.MultiplyAddAdjacent(q1, Vector256.Load(x + 32)), GroupScales(scales, 1));
+        sum = TDot.Shorts(sum, Avx2.MultiplyAddAdjacent(q2, Vector256.Load(x + 64)), GroupScales(scales, 2));
+        return TDot.Shorts(sum, Avx2.MultiplyAddAdjacent(q3, Vector256.Load(x + 96)), GroupScales(scales, 3));
     }
+
+    /// <summary>Q6_K: 32 elements' two group scales (shorts 2v and 2v + 1 of the half) as eight shorts each, low lane then high.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<short> GroupScales(Vector256<byte> scales, int v) =>
+        Avx2.Shuffle(scales, Vector256.Create(Vector128.Create((short)(4 * v | ((4 * v + 1) << 8))), Vector128.Create((short)((4 * v + 2) | ((4 * v + 3) << 8)))).AsByte()).AsInt16();
 }
