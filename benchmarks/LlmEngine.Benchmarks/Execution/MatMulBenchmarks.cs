@@ -43,7 +43,7 @@ public unsafe class MatMulBenchmarks
 
     /// <summary>
     /// Float32 activations, or int8 activations with the integer kernels: <c>Int8</c> as the executor runs them (rows
-    /// read in place for one token, decoded into tiles for more), <c>Int8Tile</c> always decoded into tiles,
+    /// read in place for up to two tokens, decoded into tiles for more), <c>Int8Tile</c> always decoded into tiles,
     /// <c>Int8InPlace</c> always read in place (where the type has an in-place kernel).
     /// </summary>
     [Params("Float", "Int8", "Int8Tile", "Int8InPlace")]

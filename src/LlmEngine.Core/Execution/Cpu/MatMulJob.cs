@@ -15,7 +15,7 @@ namespace LlmEngine.Execution.Cpu;
 /// When built with a token capacity, weights that have an integer kernel (Q8_0, Q4_0, Q5_0, Q4_K, Q5_K, Q6_K) are
 /// multiplied as llama.cpp does instead: the input rows are quantized to int8 once per run (<see cref="QuantizedActivations"/>),
 /// each tile of rows is unpacked once (<see cref="DecodedWeightTile"/>) and integer dot products run against every token;
-/// for a single token (decode) Q8_0, Q4_0, Q4_K and Q6_K rows are read in place instead (<see cref="IntegerMatMul.MultiplyInPlace"/>).
+/// for one or two tokens (decode) Q8_0, Q4_0, Q4_K and Q6_K rows are read in place instead (<see cref="IntegerMatMul.MultiplyInPlace"/>).
 /// </summary>
 internal sealed unsafe class MatMulJob : IParallelWork
 {

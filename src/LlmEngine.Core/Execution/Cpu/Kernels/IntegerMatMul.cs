@@ -12,7 +12,7 @@ internal static unsafe class IntegerMatMul
     public const int InterleaveMinTokens = 2;
 
     /// <summary>Tokens up to which rows with an in-place kernel (<see cref="HasInPlaceKernel"/>) are read straight from the weights rather than decoded into a tile.</summary>
-    public const int InPlaceMaxTokens = 1;
+    public const int InPlaceMaxTokens = 2;
 
     /// <summary>Whether <paramref name="type"/> has a kernel on <paramref name="path"/> that reads its rows in place (<see cref="MultiplyInPlace"/>).</summary>
     public static bool HasInPlaceKernel(IntegerKernelPath path, GgmlType type) =>
