@@ -99,6 +99,93 @@ public unsafe class IntegerKernelTests
         }
     }
 
+    private static IEnumerable<TestCaseData> InPlaceCases()
+    {
+        foreach (var type in new[] { GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K })
+        {
+            foreach (var path in new[] { IntegerKernelPath.Avx2, IntegerKernelPath.AvxVnni })
+            {
+                // 7 rows: the four- and two-row groups plus the single-row tails.
+                yield return new TestCaseData(type, path.ToString(), 7).SetName($"InPlace_{type}_{path}_7rows");
+            }
+        }
+    }
+
+    [TestCaseSource(nameof(InPlaceCases))]
+    public void InPlaceRows_MatchTheDequantizedProduct(GgmlType type, string pathName, int rows)
+    {
+        var path = Enum.Parse<IntegerKernelPath>(pathName);
+        if (!IntegerKernelPaths.IsSupported(path))
+        {
+            Assert.Ignore($"{path} is not supported on this CPU");
+        }
+        Assert.That(IntegerMatMul.HasInPlaceKernel(path, type), Is.True);
+        const int n = 768;
+        var random = new Random((int)type * 17 + (int)path);
+        var rowBytes = (int)GgmlTypeInfo.RowBytes(type, n);
+        var weights = new byte[rows * rowBytes];
+        var dequantized = new float[rows * n];
+        for (var r = 0; r < rows; r++)
+        {
+            var values = Gaussian(random, n, 0.05f);
+            // A large row makes Q6_K's scales and Q4_K's minimums reach their extremes.
+            if (r == 3)
+            {
+                values[5] = 3;
+                values[300] = -3;
+            }
+            Quantizer.Quantize(type, values, weights.AsSpan(r * rowBytes, rowBytes));
+            Dequantizer.Dequantize(type, weights.AsSpan(r * rowBytes, rowBytes), dequantized.AsSpan(r * n, n));
+        }
+        var x = Gaussian(random, n, 1f);
+        for (var i = 0; i < x.Length; i += 97)
+        {
+            x[i] *= 20;
+        }
+        var format = IntegerMatMul.FormatOf(type, n);
+        using var memory = new NativeBuffer();
+        var activations = new QuantizedActivations(memory, 1, n);
+        var results = new float[rows];
+        fixed (float* xp = x)
+        fixed (byte* wp = weights)
+        fixed (float* yp = results)
+        {
+            activations.Quantize(format, 0, xp, n);
+            IntegerMatMul.MultiplyInPlace(path, type, wp, rowBytes, rows, n, activations, 0, yp);
+        }
+        var xq = DequantizedActivations(activations, format, 0, n);
+        for (var r = 0; r < rows; r++)
+        {
+            double exact = 0, magnitude = 0;
+            for (var i = 0; i < n; i++)
+            {
+                exact += (double)dequantized[r * n + i] * xq[i];
+                magnitude += Math.Abs((double)dequantized[r * n + i] * xq[i]);
+            }
+            Assert.That(results[r], Is.EqualTo(exact).Within(1e-5 * magnitude + 1e-6), $"row {r}");
+        }
+    }
+
+    [Test]
+    public void HalfBits_ConvertEveryFiniteHalfExactly()
+    {
+        var bytes = new byte[2];
+        fixed (byte* p = bytes)
+        {
+            for (var bits = 0; bits < 0x10000; bits++)
+            {
+                var half = BitConverter.UInt16BitsToHalf((ushort)bits);
+                if (!Half.IsFinite(half))
+                {
+                    continue;
+                }
+                bytes[0] = (byte)bits;
+                bytes[1] = (byte)(bits >> 8);
+                Assert.That(BitConverter.SingleToUInt32Bits(HalfBits.Read(p)), Is.EqualTo(BitConverter.SingleToUInt32Bits((float)half)), $"half 0x{bits:x4}");
+            }
+        }
+    }
+
     [Test]
     public void BlockActivations_AreLlamaCppsQ8_0()
     {

@@ -14,7 +14,8 @@ namespace LlmEngine.Execution.Cpu;
 /// each weight row is read once per step whatever the batch size.
 /// When built with a token capacity, weights that have an integer kernel (Q8_0, Q4_0, Q5_0, Q4_K, Q5_K, Q6_K) are
 /// multiplied as llama.cpp does instead: the input rows are quantized to int8 once per run (<see cref="QuantizedActivations"/>),
-/// each tile of rows is unpacked once (<see cref="DecodedWeightTile"/>) and integer dot products run against every token.
+/// each tile of rows is unpacked once (<see cref="DecodedWeightTile"/>) and integer dot products run against every token;
+/// for one or two tokens (decode) Q8_0, Q4_0, Q4_K and Q6_K rows are read in place instead (<see cref="IntegerMatMul.MultiplyInPlace"/>).
 /// </summary>
 internal sealed unsafe class MatMulJob : IParallelWork
 {
@@ -67,6 +68,12 @@ internal sealed unsafe class MatMulJob : IParallelWork
 
     /// <summary>The instruction set of the integer kernels (the best this CPU has unless a test or benchmark picks another).</summary>
     public IntegerKernelPath KernelPath { get; set; } = IntegerKernelPaths.Best;
+
+    /// <summary>
+    /// Token counts up to which rows with an in-place kernel are read where they lie rather than decoded into a tile
+    /// (<see cref="IntegerMatMul.InPlaceMaxTokens"/> unless a test or benchmark picks another; 0 always decodes).
+    /// </summary>
+    public int InPlaceMaxTokens { get; set; } = IntegerMatMul.InPlaceMaxTokens;
 
     /// <summary>Starts a product over <paramref name="tokens"/> input rows of <paramref name="x"/>, <paramref name="xStride"/> floats apart.</summary>
     public void Begin(float* x, int xStride, int tokens)
@@ -173,6 +180,16 @@ internal sealed unsafe class MatMulJob : IParallelWork
         var tile = _tiles[worker];
         var results = _results[worker];
         var row = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(w.RowData(firstRow)));
+        if (_tokens <= InPlaceMaxTokens && IntegerMatMul.HasInPlaceKernel(KernelPath, w.Type))
+        {
+            // Decode: each row is used once (or a few times), so it is read where it lies instead of being unpacked into the tile first.
+            for (var t = 0; t < _tokens; t++)
+            {
+                IntegerMatMul.MultiplyInPlace(KernelPath, w.Type, row, w.RowBytes, rows, w.Columns, _activations!, t, results + t * TileRows);
+            }
+            Store(target, firstRow, rows, 0, _tokens, results);
+            return;
+        }
         tile.Decode(w.Type, row, w.RowBytes, rows, w.Columns);
         IntegerMatMul.Multiply(KernelPath, tile, _activations!, 0, _tokens, results, TileRows);
         Store(target, firstRow, rows, 0, _tokens, results);

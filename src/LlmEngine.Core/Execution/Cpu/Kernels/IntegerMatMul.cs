@@ -11,6 +11,52 @@ internal static unsafe class IntegerMatMul
     /// <summary>Tokens from which block rows are interleaved (<see cref="InterleavedBlockKernel"/>) rather than multiplied row by row.</summary>
     public const int InterleaveMinTokens = 2;
 
+    /// <summary>Tokens up to which rows with an in-place kernel (<see cref="HasInPlaceKernel"/>) are read straight from the weights rather than decoded into a tile.</summary>
+    public const int InPlaceMaxTokens = 2;
+
+    /// <summary>Whether <paramref name="type"/> has a kernel on <paramref name="path"/> that reads its rows in place (<see cref="MultiplyInPlace"/>).</summary>
+    public static bool HasInPlaceKernel(IntegerKernelPath path, GgmlType type) =>
+        path != IntegerKernelPath.Scalar && type is GgmlType.Q8_0 or GgmlType.Q4_0 or GgmlType.Q4_K or GgmlType.Q6_K;
+
+    /// <summary>
+    /// <c>y[r] = row r · token <paramref name="token"/></c> of <paramref name="activations"/> for <paramref name="rows"/>
+    /// rows of <paramref name="type"/> read where they lie (the first at <paramref name="first"/>, <paramref name="rowBytes"/>
+    /// apart), on <paramref name="path"/>; for decode, where each row is used once. Needs <see cref="HasInPlaceKernel"/>.
+    /// </summary>
+    public static void MultiplyInPlace(IntegerKernelPath path, GgmlType type, byte* first, long rowBytes, int rows, int columns, QuantizedActivations activations, int token, float* y)
+    {
+        if (path == IntegerKernelPath.AvxVnni)
+        {
+            InPlace<VnniDot>(type, first, rowBytes, rows, columns, activations, token, y);
+        }
+        else
+        {
+            InPlace<Avx2Dot>(type, first, rowBytes, rows, columns, activations, token, y);
+        }
+    }
+
+    private static void InPlace<TDot>(GgmlType type, byte* first, long rowBytes, int rows, int columns, QuantizedActivations activations, int token, float* y)
+        where TDot : struct, IInt8Dot
+    {
+        switch (type)
+        {
+            case GgmlType.Q8_0:
+                InPlaceBlockKernel.Q8_0<TDot>(first, rowBytes, rows, columns, activations.BlockQuants(token), activations.BlockScales(token), y);
+                break;
+            case GgmlType.Q4_0:
+                InPlaceBlockKernel.Q4_0<TDot>(first, rowBytes, rows, columns, activations.BlockQuants(token), activations.BlockScales(token), y);
+                break;
+            case GgmlType.Q4_K:
+                InPlaceSuperBlockKernel.Q4_K<TDot>(first, rowBytes, rows, columns, activations.SuperQuants(token), activations.SuperScales(token), activations.SuperSums(token), y);
+                break;
+            case GgmlType.Q6_K:
+                InPlaceSuperBlockKernel.Q6_K<TDot>(first, rowBytes, rows, columns, activations.SuperQuants(token), activations.SuperScales(token), activations.SuperSums(token), y);
+                break;
+            default:
+                throw new NotSupportedException($"{type} rows have no in-place kernel.");
+        }
+    }
+
     /// <summary>The activation format <paramref name="type"/> multiplies against, or <see cref="ActivationFormat.None"/> when it has no integer kernel for rows of <paramref name="columns"/>.</summary>
     public static ActivationFormat FormatOf(GgmlType type, int columns) => type switch
     {
