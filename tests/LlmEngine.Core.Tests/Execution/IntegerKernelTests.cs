@@ -101,7 +101,7 @@ public unsafe class IntegerKernelTests
 
     private static IEnumerable<TestCaseData> InPlaceCases()
     {
-        foreach (var type in new[] { GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K })
+        foreach (var type in new[] { GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q5_0, GgmlType.Q4_K, GgmlType.Q6_K })
         {
             foreach (var path in new[] { IntegerKernelPath.Avx2, IntegerKernelPath.AvxVnni })
             {

@@ -16,7 +16,7 @@ internal static unsafe class IntegerMatMul
 
     /// <summary>Whether <paramref name="type"/> has a kernel on <paramref name="path"/> that reads its rows in place (<see cref="MultiplyInPlace"/>).</summary>
     public static bool HasInPlaceKernel(IntegerKernelPath path, GgmlType type) =>
-        path != IntegerKernelPath.Scalar && type is GgmlType.Q8_0 or GgmlType.Q4_0 or GgmlType.Q4_K or GgmlType.Q6_K;
+        path != IntegerKernelPath.Scalar && type is GgmlType.Q8_0 or GgmlType.Q4_0 or GgmlType.Q5_0 or GgmlType.Q4_K or GgmlType.Q6_K;
 
     /// <summary>
     /// <c>y[r] = row r · token <paramref name="token"/></c> of <paramref name="activations"/> for <paramref name="rows"/>
@@ -45,6 +45,9 @@ internal static unsafe class IntegerMatMul
                 break;
             case GgmlType.Q4_0:
                 InPlaceBlockKernel.Q4_0<TDot>(first, rowBytes, rows, columns, activations.BlockQuants(token), activations.BlockScales(token), y);
+                break;
+            case GgmlType.Q5_0:
+                InPlaceBlockKernel.Q5_0<TDot>(first, rowBytes, rows, columns, activations.BlockQuants(token), activations.BlockScales(token), y);
                 break;
             case GgmlType.Q4_K:
                 InPlaceSuperBlockKernel.Q4_K<TDot>(first, rowBytes, rows, columns, activations.SuperQuants(token), activations.SuperScales(token), activations.SuperSums(token), y);
