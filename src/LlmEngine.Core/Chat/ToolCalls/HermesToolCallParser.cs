@@ -64,18 +64,7 @@ internal sealed class HermesToolCallParser : ToolCallParser
             var c = pending[i];
             if (inString)
             {
-                if (escaped)
-                {
-                    escaped = false;
-                }
-                else if (c == '\\')
-                {
-                    escaped = true;
-                }
-                else if (c == '"')
-                {
-                    inString = false;
-                }
+                inString = JsonValueScanner.StaysInString(c, ref escaped);
             }
             else if (c == '"')
             {

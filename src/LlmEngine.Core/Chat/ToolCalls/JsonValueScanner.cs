@@ -36,18 +36,7 @@ internal static class JsonValueScanner
             var c = text[i];
             if (inString)
             {
-                if (escaped)
-                {
-                    escaped = false;
-                }
-                else if (c == '\\')
-                {
-                    escaped = true;
-                }
-                else if (c == '"')
-                {
-                    inString = false;
-                }
+                inString = StaysInString(c, ref escaped);
                 continue;
             }
             switch (c)
@@ -88,5 +77,20 @@ internal static class JsonValueScanner
             }
         }
         return Status.Incomplete;
+    }
+
+    /// <summary>
+    /// Advances over <paramref name="c"/> inside a JSON string literal: false when it is the closing quote.
+    /// <paramref name="escaped"/> carries a pending backslash from one character to the next.
+    /// </summary>
+    public static bool StaysInString(char c, ref bool escaped)
+    {
+        if (escaped)
+        {
+            escaped = false;
+            return true;
+        }
+        escaped = c == '\\';
+        return c != '"';
     }
 }

@@ -99,16 +99,7 @@ internal sealed partial class GrammarAutomaton
         var memo = new Dictionary<(int, int), bool>();
         for (var lead = 0xC2; lead <= 0xF4; lead++)
         {
-            var (length, lo, hi) = lead switch
-            {
-                <= 0xDF => (1, 0x80, 0xBF),
-                0xE0 => (2, 0xA0, 0xBF),
-                0xED => (2, 0x80, 0x9F),
-                <= 0xEF => (2, 0x80, 0xBF),
-                0xF0 => (3, 0x90, 0xBF),
-                0xF4 => (3, 0x80, 0x8F),
-                _ => (3, 0x80, 0xBF),
-            };
+            var (length, lo, hi) = Utf8Lead.Describe((byte)lead);
             var after = NextLocked(state, (byte)lead);
             if (after < 0 || !Continuations(after, length, lo, hi))
             {

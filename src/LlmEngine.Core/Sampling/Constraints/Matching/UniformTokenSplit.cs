@@ -80,18 +80,9 @@ internal sealed class UniformTokenSplit
             {
                 return false;
             }
-            var (continuations, lo, hi) = b switch
-            {
-                >= 0xC2 and <= 0xDF => (1, 0x80, 0xBF),
-                0xE0 => (2, 0xA0, 0xBF),
-                0xED => (2, 0x80, 0x9F),
-                >= 0xE1 and <= 0xEF => (2, 0x80, 0xBF),
-                0xF0 => (3, 0x90, 0xBF),
-                >= 0xF1 and <= 0xF3 => (3, 0x80, 0xBF),
-                0xF4 => (3, 0x80, 0x8F),
-                _ => (0, 0, 0),
-            };
-            if (continuations == 0)
+            // An ASCII byte outside the run, or one that cannot start a character, leaves the run.
+            var (continuations, lo, hi) = Utf8Lead.Describe(b);
+            if (continuations <= 0)
             {
                 return false;
             }

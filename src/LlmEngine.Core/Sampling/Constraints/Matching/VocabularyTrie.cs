@@ -125,18 +125,7 @@ internal sealed class VocabularyTrie
             {
                 < 0 => (-1, 0, 0),
                 > 0 => b >= min && b <= max ? (need - 1, 0x80, 0xBF) : (-1, 0, 0),
-                _ => b switch
-                {
-                    < 0x80 => (0, 0, 0),
-                    >= 0xC2 and <= 0xDF => (1, 0x80, 0xBF),
-                    0xE0 => (2, 0xA0, 0xBF),
-                    0xED => (2, 0x80, 0x9F),
-                    >= 0xE1 and <= 0xEF => (2, 0x80, 0xBF),
-                    0xF0 => (3, 0x90, 0xBF),
-                    >= 0xF1 and <= 0xF3 => (3, 0x80, 0xBF),
-                    0xF4 => (3, 0x80, 0x8F),
-                    _ => (-1, 0, 0),
-                },
+                _ => Utf8Lead.Describe(b),
             };
             (pending[i], lo[i], hi[i]) = ((sbyte)next.Pending, (byte)next.Lo, (byte)next.Hi);
         }
