@@ -1,10 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using LlmEngine.Chat;
 using LlmEngine.Composition;
 using LlmEngine.Hosting.Tests.Infrastructure;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 
 namespace LlmEngine.Hosting.Tests.ChatCompletions;
@@ -33,9 +30,7 @@ public sealed class ToolChoiceConstraintTests
             KVCacheMemoryBytes = 64 << 20,
             Engine = new LlmEngineOptions { NumThreads = 1, MaxModelLength = 2048, Seed = 5 },
         });
-        // Registered as AddLlmEngine registers a chat model: the model and its chat client.
-        var chat = new LlmEngineChatClient(_model);
-        _host = await TestHost.StartAsync(s => s.AddSingleton(_model).AddSingleton<IChatClient>(chat), configure: null, kestrel: false, _model.Engine, owned: null);
+        _host = await TestHost.ChatModelAsync(_model, kestrel: false);
     }
 
     [OneTimeTearDown]

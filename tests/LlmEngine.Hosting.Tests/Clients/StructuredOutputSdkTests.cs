@@ -1,10 +1,8 @@
 using System.ClientModel;
 using System.Text.Json;
-using LlmEngine.Chat;
 using LlmEngine.Composition;
 using LlmEngine.Hosting.Tests.Infrastructure;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 using OpenAI;
 using OpenAI.Chat;
@@ -53,9 +51,7 @@ public sealed class StructuredOutputSdkTests
             KVCacheMemoryBytes = 64 << 20,
             Engine = new LlmEngineOptions { NumThreads = 1, MaxModelLength = 1024, Seed = 9 },
         });
-        // Registered as AddLlmEngine registers a chat model: the model and its chat client.
-        var chat = new LlmEngineChatClient(_model);
-        _host = await TestHost.StartAsync(s => s.AddSingleton(_model).AddSingleton<IChatClient>(chat), configure: null, kestrel: true, _model.Engine, owned: null);
+        _host = await TestHost.ChatModelAsync(_model, kestrel: true);
         _client = new OpenAIClient(new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = new Uri(_host.BaseAddress, "/v1") });
     }
 

@@ -69,6 +69,13 @@ internal sealed class TestHost : IAsyncDisposable
     public static Task<TestHost> LocalModelAsync(LocalModel model, Action<OpenAiServerOptions>? configure = null, bool kestrel = false) =>
         StartAsync(s => s.AddSingleton(model), configure, kestrel, model.Engine, owned: null);
 
+    /// <summary>A host over a real model and its chat client, registered as AddLlmEngine registers a chat model.</summary>
+    public static Task<TestHost> ChatModelAsync(LocalModel model, bool kestrel = false)
+    {
+        var chat = new LlmEngineChatClient(model);
+        return StartAsync(s => s.AddSingleton(model).AddSingleton<IChatClient>(chat), configure: null, kestrel, model.Engine, owned: null);
+    }
+
     public static async Task<TestHost> StartAsync(Action<IServiceCollection> services, Action<OpenAiServerOptions>? configure, bool kestrel, ILlmEngine? engine, IAsyncDisposable? owned)
     {
         var builder = WebApplication.CreateSlimBuilder();
